@@ -1,0 +1,5 @@
+"""Allow ``python -m sovereign_site``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,208 @@
+"""One build, start to finish, published atomically.
+
+``build()`` reads the settings, validates the content, runs Pelican into a
+temporary folder beside the output, indexes it for search, and only then swaps
+it in. Anything that fails on the way (bad content, a template error, Ctrl-C)
+leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .dataset import load_dataset
+from .errors import ContentError, Problem, Report
+from .plugin import STATE_KEY, BuildState, source_date
+
+SETTINGS_FILE = "pelicanconf.py"
+TMP_MARK = ".tmp-"
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+    countries: int
+    essays: int
+    seconds: float
+    search_seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
+    largest: list[tuple[str, int]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"Built {self.pages} pages ({self.countries} countries, {self.essays} essays) "
+            f"in {self.seconds:.2f} s into {self.output}"
+        )
+
+
+def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican settings from the project's pelicanconf.py, the one home of settings."""
+    from pelican.settings import read_settings
+
+    path = root / SETTINGS_FILE
+    if not path.exists():
+        raise ContentError([Problem(str(path), None, None, "no pelicanconf.py here; run from the project folder or pass --project")])
+    return read_settings(str(path), override=overrides or {})
+
+
+def prepare(root: Path, overrides: dict[str, Any] | None = None, strict: bool = False) -> tuple[dict[str, Any], BuildState]:
+    """Settings plus a validated dataset: everything a build needs before writing."""
+    settings = load_settings(root, overrides)
+    content = Path(settings["PATH"])
+    theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0])
+    dataset = load_dataset(content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings))
+    report = dataset.report or Report(root)
+    if strict:
+        report.raise_if_errors(strict=True)
+    state = BuildState(root, content, theme, dataset, report, settings.get("SITEURL", ""), strict)
+    settings[STATE_KEY] = state
+    return settings, state
+
+
+class _ErrorCounter(logging.Handler):
+    """Pelican logs (and skips) a file it cannot process; we make that fail the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build(
+    root: Path,
+    output: Path | None = None,
+    *,
+    site_url: str | None = None,
+    strict: bool = False,
+    search: bool = True,
+    log: Any = None,
+) -> BuildResult:
+    """Build the site into ``output`` (default: the settings' OUTPUT_PATH). Raises ContentError."""
+    from pelican import Pelican
+
+    started = time.perf_counter()
+    say = log or (lambda message: print(message, file=sys.stderr))
+    overrides: dict[str, Any] = {}
+    if site_url is not None:
+        overrides["SITEURL"] = site_url.rstrip("/")
+        overrides["FEED_DOMAIN"] = site_url.rstrip("/")
+    say("Validating content…")
+    settings, state = prepare(root, overrides, strict)
+    output = (output or Path(settings["OUTPUT_PATH"])).resolve()
+    if output == root.resolve() or output in root.resolve().parents or output == state.content.resolve():
+        raise ContentError([Problem(str(output), None, None, "refusing to use the project or content folder as the output folder")])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.parent / f".{output.name}{TMP_MARK}{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    settings["OUTPUT_PATH"] = str(tmp)
+
+    counter = _ErrorCounter()
+    pelican_log = logging.getLogger("pelican")
+    pelican_log.addHandler(counter)
+    try:
+        say("Rendering pages…")
+        # Pelican prints its own summary on stdout; ours is the one that belongs there.
+        with contextlib.redirect_stdout(sys.stderr):
+            Pelican(settings).run()
+        if counter.messages:
+            raise ContentError([Problem(str(state.content), None, None, f"Pelican: {m}") for m in counter.messages])
+        search_seconds = 0.0
+        if search:
+            say("Indexing for search…")
+            search_started = time.perf_counter()
+            run_pagefind(tmp)
+            search_seconds = time.perf_counter() - search_started
+        pages = sum(1 for _ in tmp.rglob("*.html"))
+        largest = page_weights(tmp)[:5]
+        publish(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        pelican_log.removeHandler(counter)
+    clean_stale(output)
+    essays = len([a for lang in ("ko", "en") for a in _essays(state)])
+    return BuildResult(output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings, largest)
+
+
+def _essays(state: BuildState) -> list[Any]:
+    return [p for p in (state.content / "essays").glob("*.md")]
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the built site with Pagefind (from the pagefind[bin] package)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--quiet"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise ContentError([Problem(str(site), None, None, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
+
+
+def page_weights(site: Path) -> list[tuple[str, int]]:
+    """HTML plus the CSS and JS each page loads, largest first (search index and downloads excluded)."""
+    import re
+
+    asset_sizes: dict[str, int] = {}
+    weights = []
+    for page in site.rglob("*.html"):
+        if "pagefind" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        total = len(text.encode())
+        for ref in re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', text):
+            if ref not in asset_sizes:
+                local = site / ref.split("/static/", 1)[-1] if "/static/" in ref else None
+                path = site / "static" / ref.split("/static/", 1)[1] if "/static/" in ref else local
+                asset_sizes[ref] = path.stat().st_size if path and path.exists() else 0
+            total += asset_sizes[ref]
+        weights.append((str(page.relative_to(site)), total))
+    return sorted(weights, key=lambda w: (-w[1], w[0]))
+
+
+def publish(tmp: Path, output: Path) -> None:
+    """Swap the new build in. On Linux the swap is one atomic renameat2(RENAME_EXCHANGE)."""
+    if not output.exists():
+        os.rename(tmp, output)
+        return
+    if not _exchange(tmp, output):
+        # Fallback: two renames. The window between them is tiny, and the old
+        # build is kept under a temporary name until the new one is in place.
+        old = output.parent / f".{output.name}{TMP_MARK}old-{os.getpid()}"
+        os.rename(output, old)
+        os.rename(tmp, output)
+        tmp = old
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def clean_stale(output: Path) -> None:
+    """Remove temporary folders that killed builds left beside the output."""
+    for leftover in output.parent.glob(f".{output.name}{TMP_MARK}*"):
+        shutil.rmtree(leftover, ignore_errors=True)

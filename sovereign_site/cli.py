@@ -1,0 +1,121 @@
+"""The ``sovereign-site`` command: build, serve, validate, new-country.
+
+Thin by design: each command parses its options and calls one function.
+Exit codes: 0 ok, 1 content or data errors, 2 usage errors. Progress and
+problems go to stderr; the one-line summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import ContentError, Problem
+
+PROJECT_OPTION = click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder holding pelicanconf.py, content/ and templates/.",
+)
+DEBUG_OPTION = click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+
+
+def _fail(problems: list[Problem], what: str = "build failed") -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    click.echo(f"{what}: {errors} error(s), {warnings} warning(s)", err=True)
+    sys.exit(1)
+
+
+def _guard(func: Any, debug: bool, what: str) -> Any:
+    """Run ``func``; turn content problems (and, unless --debug, internal errors) into exit 1."""
+    try:
+        return func()
+    except ContentError as exc:
+        _fail(exc.problems, what)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the previous output is untouched", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug, not bad content: say so plainly
+        if debug:
+            traceback.print_exc()
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sovereign-site", message="%(version)s")
+def main() -> None:
+    """Build the sovereign-AI comparison site from content/ and templates/."""
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: OUTPUT_PATH in pelicanconf.py).")
+@click.option("--site-url", help="Public address of the site, e.g. https://example.org; used for canonical URLs, feeds and the sitemap.")
+@click.option("--strict", is_flag=True, help="Treat warnings (stale or uncited sources, unknown dimensions) as errors.")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
+@DEBUG_OPTION
+def build(project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, debug: bool) -> None:
+    """Build the site, then swap it into the output folder in one step."""
+    from .build import build as run_build
+
+    result = _guard(lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search), debug, "build failed")
+    for problem in result.warnings:
+        click.echo(str(problem), err=True)
+    if result.largest:
+        heaviest = ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in result.largest[:3])
+        click.echo(f"Largest pages (HTML+CSS+JS): {heaviest}", err=True)
+    click.echo(result.summary())
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@DEBUG_OPTION
+def validate(project: Path, strict: bool, debug: bool) -> None:
+    """Check content and data without writing anything; list every problem."""
+    from .validate import validate as run_validate
+
+    problems = _guard(lambda: run_validate(project), debug, "validation failed")
+    failing = [p for p in problems if strict or p.severity == "error"]
+    if failing:
+        _fail(problems, "validation failed")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"OK: content is valid ({len(problems)} warning(s))")
+
+
+@main.command(name="new-country")
+@PROJECT_OPTION
+@click.argument("code")
+def new_country(project: Path, code: str) -> None:
+    """Write content/countries/CODE.yaml with every field present and marked unknown."""
+    from .skeleton import SkeletonError, write_skeleton
+
+    try:
+        path = write_skeleton(project / "content", code)
+    except SkeletonError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {path}")
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: OUTPUT_PATH).")
+@click.option("--no-search", is_flag=True, help="Skip the search index on rebuilds (faster).")
+def serve(project: Path, port: int, output: Path | None, no_search: bool) -> None:
+    """Build, serve on 127.0.0.1, and rebuild when content, templates or code change."""
+    from .serve import serve as run_serve
+
+    run_serve(project, port, output, search=not no_search)

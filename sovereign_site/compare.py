@@ -1,0 +1,105 @@
+"""Cross-country comparison: the one-line summary of a country on a dimension.
+
+The overview matrix, the country picker's JSON and the country pages all use
+:func:`cell`, so a country reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
+
+from . import format as fmt
+from .dataset import Dataset
+from .schema import UNKNOWN, Country, Dimension, PartialDate
+
+Translate = Callable[..., str]
+
+
+def approach_label(approach: str, t: Translate) -> str:
+    return t(f"approach.{approach}")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    state: str  # "known", "unknown" or "none"
+
+
+def cell(ds: Dataset, country: Country, dimension: Dimension, lang: str, t: Translate) -> Cell:
+    """A one-line summary of ``country`` on ``dimension`` in ``lang``."""
+    kind = dimension.kind
+    if kind == "facts":
+        items: Any = country.facts.get(dimension.id, UNKNOWN)
+    elif kind == "regulation":
+        if country.regulation == UNKNOWN:
+            return Cell(t("value.unknown"), "unknown")
+        reg = country.regulation
+        assert not isinstance(reg, str)
+        return Cell(approach_label(reg.approach, t), "known")
+    else:
+        items = getattr(country, kind)
+    if items == UNKNOWN:
+        return Cell(t("value.unknown"), "unknown")
+    if not items:
+        return Cell(t("value.none"), "none")
+    if kind == "funding":
+        public = [f for f in items if f.sector == "public"]
+        largest = max(public or items, key=lambda f: _usd(ds, f))
+        text = f"{fmt.money(largest.amount, largest.currency, lang, largest.bound, largest.amount_max)} · {largest.label.get(lang)}"
+    elif kind == "compute":
+        state = [c for c in items if c.sector != "private" and isinstance(c.gpus, int)]
+        pick = max(state or items, key=lambda c: c.gpus if isinstance(c.gpus, int) else -1)
+        value = fmt.count(pick.gpus, lang, pick.bound, t("unit.gpus")) if isinstance(pick.gpus, int) else ""
+        text = f"{value} · {pick.label.get(lang)}" if value else pick.label.get(lang)
+    elif kind == "models":
+        sized = [m for m in items if isinstance(m.params_total, float)]
+        if sized:
+            biggest = max(sized, key=lambda m: m.params_total)
+            text = f"{biggest.name} ({fmt.params(biggest.params_total, lang, biggest.bound)})"
+        else:
+            text = items[0].name
+        more = len(items) - 1
+        if more:
+            text += t("cell.more_models", n=more)
+    elif kind == "documents":
+        latest = max(items, key=lambda d: (_doc_date(d) is not None, _doc_date(d) or PartialDate(1)))
+        when = _doc_date(latest)
+        text = f"{latest.title.get(lang)} ({fmt.date(when, lang)})" if when else latest.title.get(lang)
+        more = len(items) - 1
+        if more:
+            text += t("cell.more_documents", n=more)
+    else:  # facts
+        first = items[0]
+        if first.value not in (None, UNKNOWN):
+            unit = first.unit.get(lang) if first.unit else ""
+            text = f"{fmt.count(first.value, lang, first.bound, unit)} · {first.label.get(lang)}"
+        else:
+            text = first.label.get(lang)
+    return Cell(text, "known")
+
+
+def _usd(ds: Dataset, item: Any) -> float:
+    if item.amount == UNKNOWN:
+        return -1.0
+    converted = ds.to_usd(item.amount, item.currency, item.year)
+    return converted[0] if converted else -1.0
+
+
+def _doc_date(d: Any) -> Any:
+    for name in ("in_force", "enacted", "announced"):
+        value = getattr(d, name)
+        if value not in (None, UNKNOWN):
+            return value
+    return None
+
+
+def usd_of(ds: Dataset, item: Any) -> tuple[float, int] | None:
+    """The USD value of a funding item and the rate year used, or None."""
+    if item.amount == UNKNOWN:
+        return None
+    converted = ds.to_usd(item.amount, item.currency, item.year)
+    if converted is None:
+        return None
+    return converted[0], converted[1].year

@@ -1,0 +1,336 @@
+"""Load and validate the dataset: country files, dimensions, exchange rates, glossary.
+
+``load_dataset`` is the one entry point. It reads every YAML file, validates it
+against :mod:`sovereign_site.schema`, runs the checks that span a whole file or
+several files (cited sources, codes against ISO lists, duplicates), and returns
+a :class:`Dataset` of typed objects, or raises :class:`ContentError` with every
+problem found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .errors import ContentError, Report
+from .yamlload import Document, YamlError, load, read_text
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Common mistakes in country codes and what was meant.
+CODE_HINTS = {"uk": "gb", "en": "gb", "ko": "kr", "sk": "kr", "kor": "kr", "ja": "jp", "zh": "cn", "usa": "us"}
+#: Sources checked longer ago than this many days are stale (a warning).
+DEFAULT_MAX_SOURCE_AGE_DAYS = 548  # 18 months
+
+
+@dataclass
+class Dataset:
+    """Everything the site is built from, as typed objects."""
+
+    countries: list[schema.Country]
+    dimensions: list[schema.Dimension]
+    fx: schema.Fx
+    glossary: schema.Glossary
+    #: Relative path and content hash of every file read, for the dataset version.
+    files: dict[str, str] = field(default_factory=dict)
+    report: Report | None = None
+
+    def __post_init__(self) -> None:
+        self.by_code = {c.code: c for c in self.countries}
+        self._rates = {(r.currency, r.year): r for r in self.fx.rates}
+
+    @property
+    def version(self) -> str:
+        """A short content hash of every data file: changes whenever the data does."""
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(f"{name}\0{self.files[name]}\0".encode())
+        return digest.hexdigest()[:12]
+
+    @property
+    def as_of(self) -> dt.date:
+        """The newest 'as of' date in the dataset: the date the data was last checked."""
+        return max((c.as_of for c in self.countries), default=dt.date(2026, 1, 1))
+
+    def rate(self, currency: str, year: int) -> schema.FxRate | None:
+        """The rate for that year, or the nearest earlier (then later) year the file has."""
+        if currency == "USD":
+            return schema.FxRate(currency="USD", year=year, per_usd=1.0, source=self.fx.sources[0].id)
+        for candidate in [year, *range(year - 1, year - 6, -1), *range(year + 1, year + 3)]:
+            if (currency, candidate) in self._rates:
+                return self._rates[(currency, candidate)]
+        return None
+
+    def to_usd(self, amount: float, currency: str, year: int) -> tuple[float, schema.FxRate] | None:
+        rate = self.rate(currency, year)
+        return (amount / rate.per_usd, rate) if rate else None
+
+
+def iter_country_files(content: Path) -> Iterator[Path]:
+    yield from sorted((content / "countries").glob("*.yaml"))
+
+
+def load_dataset(content: Path, *, max_source_age_days: int = DEFAULT_MAX_SOURCE_AGE_DAYS, today: dt.date | None = None) -> Dataset:
+    """Read and validate everything under ``content``; raise ContentError on errors."""
+    report = Report(content.parent)
+    files: dict[str, str] = {}
+
+    def read(path: Path, model: type[M]) -> tuple[M | None, Document | None]:
+        if not path.exists():
+            report.error(path, None, "file is missing")
+            return None, None
+        try:
+            text = read_text(path)
+            files[report.rel(path)] = hashlib.sha256(text.encode()).hexdigest()
+            doc = load(path, text)
+        except YamlError as exc:
+            report.error(path, exc.line, exc.message, exc.column)
+            return None, None
+        return validate(doc, model, report), doc
+
+    dimensions, _ = read(content / "dimensions.yaml", schema.Dimensions)
+    fx, fx_doc = read(content / "fx.yaml", schema.Fx)
+    glossary, _ = read(content / "glossary.yaml", schema.Glossary)
+
+    countries: list[schema.Country] = []
+    seen: dict[str, Path] = {}
+    for path in iter_country_files(content):
+        country, doc = read(path, schema.Country)
+        if country is None or doc is None:
+            continue
+        line, column = doc.locate(("code",))
+        if country.code in seen:
+            report.error(path, line, f"duplicate country code '{country.code}' (also in {report.rel(seen[country.code])})", column, "code")
+            continue
+        seen[country.code] = path
+        if path.stem != country.code:
+            report.error(path, line, f"file name '{path.name}' does not match code '{country.code}'; name it {country.code}.yaml", column, "code")
+        check_code(country.code, report, path, line, column)
+        check_country(country, doc, report, fx, max_source_age_days, today or dt.date.today())
+        countries.append(country)
+
+    if dimensions is not None:
+        known = {d.id for d in dimensions.dimensions}
+        for country in countries:
+            for key in country.facts:
+                if key not in known:
+                    report.error(content / "countries" / f"{country.code}.yaml", None, f"'{key}' is not a dimension in dimensions.yaml", field=f"facts.{key}")
+    if fx is not None and fx_doc is not None:
+        check_sources(fx_doc, fx.sources, [r.source for r in fx.rates], report, max_source_age_days, today or dt.date.today())
+    if not countries and not report.errors:
+        report.error(content / "countries", None, "no country files found")
+
+    report.raise_if_errors()
+    assert dimensions is not None and fx is not None and glossary is not None
+    countries.sort(key=lambda c: c.code)
+    return Dataset(countries, dimensions.dimensions, fx, glossary, files, report)
+
+
+def validate(doc: Document, model: type[M], report: Report) -> M | None:
+    """Validate a loaded document, turning pydantic's errors into positioned problems."""
+    if not isinstance(doc.data, dict):
+        line, column = doc.locate(())
+        found = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r})"
+        report.error(doc.path, line, f"expected a mapping of keys to values at the top level, found {found}", column)
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in _dedupe(exc.errors(include_url=False)):
+            loc = tuple(err["loc"])
+            field_path = ".".join(str(p) for p in loc)
+            if err["type"] in ("extra_forbidden", "missing"):
+                line, column = doc.locate_key(loc)
+            else:
+                line, column = doc.locate(loc)
+            report.error(doc.path, line, _plain(err, model, loc), column, field_path)
+        return None
+
+
+def _dedupe(errors: list[Any]) -> list[Any]:
+    """A value that fails every branch of ``X | "unknown"`` yields one error per branch.
+
+    Keep the most telling one per location: the first, skipping the "unknown"
+    literal branch, so the message says what was expected rather than listing
+    every alternative.
+    """
+    best: dict[tuple[Any, ...], Any] = {}
+    for err in errors:
+        # Pydantic appends the union branch to the location (e.g. ``list[Funding]``
+        # or ``literal['unknown']``); strip those so the path is the YAML path.
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _BRANCH_NAMES)))
+        err = {**err, "loc": loc}
+        if err["type"] == "literal_error" and "'unknown'" in err["msg"] and loc in best:
+            continue
+        if loc not in best or best[loc]["type"] == "literal_error" and "'unknown'" in best[loc]["msg"]:
+            best[loc] = err
+    # A problem inside a value makes its parent's "unknown" branch noise.
+    locs = set(best)
+    return [e for loc, e in best.items() if not any(other[: len(loc)] == loc and other != loc for other in locs)]
+
+
+_BRANCH_NAMES = {"Bilingual", "Archetype", "Regulation", "function-after", "function-before", "function-plain", "str", "int", "float", "constrained-str", "Names", "Fx", "Source", "lax-or-strict"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _plain(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """Rewrite a pydantic error in plain words: what was found, what was expected."""
+    kind, value = err["type"], err.get("input")
+    key = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        return f"unknown key '{key}'{suggestion}"
+    if kind == "missing":
+        return f"required key '{key}' is missing"
+    if kind in ("string_type",):
+        quote = " (put it in quotes)" if isinstance(value, (int, float, bool)) else ""
+        return f"expected text, found {_describe(value)}{quote}"
+    if kind in ("list_type",):
+        return f"expected a list, found {_describe(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping, found {_describe(value)}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"found {_describe(value)}, expected one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"found {_describe(value)}, which does not match the pattern {err['ctx']['pattern']}"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        return f"expected a number, found {_describe(value)}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than"):
+        return f"found {_describe(value)}; {err['msg'][0].lower()}{err['msg'][1:]}"
+    if kind == "too_short":
+        return f"expected at least {err['ctx']['min_length']} item(s), found {_describe(value)}"
+    if kind == "string_too_short":
+        return "expected text, found an empty value"
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return message[0].lower() + message[1:]
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Follow ``loc`` through the model's fields to list the keys allowed there."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The first BaseModel type mentioned in an annotation such as ``list[X] | "unknown"``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def check_code(code: str, report: Report, path: Path, line: int | None, column: int | None) -> None:
+    """Check a code against ISO 3166-1 / 3166-2 (``eu`` is allowed for the European Union)."""
+    import pycountry
+
+    if code in CODE_HINTS and CODE_HINTS[code]:
+        report.error(path, line, f"'{code}' is not an ISO 3166 code; did you mean {CODE_HINTS[code]}?", column, "code")
+        return
+    if code == "eu":
+        return
+    if "-" in code:
+        if pycountry.subdivisions.get(code=code.upper()) is None:
+            report.error(path, line, f"'{code}' is not an ISO 3166-2 subdivision code", column, "code")
+        return
+    if pycountry.countries.get(alpha_2=code.upper()) is None:
+        report.error(path, line, f"'{code}' is not an ISO 3166-1 alpha-2 country code", column, "code")
+
+
+def check_country(country: schema.Country, doc: Document, report: Report, fx: schema.Fx | None, max_age: int, today: dt.date) -> None:
+    """Checks that span one file: sources cited and defined, unique ids, exchange rates."""
+    cited: list[tuple[str, tuple[Any, ...]]] = []
+    ids: dict[str, tuple[Any, ...]] = {}
+    for path, item in _walk(doc.data):
+        if isinstance(item, dict) and "sources" in item and path != ():
+            for i, sid in enumerate(item["sources"] or []):
+                cited.append((sid, path + ("sources", i)))
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and path and path[0] != "sources" and "archetype" not in path:
+            if item["id"] in ids:
+                line, column = doc.locate(path + ("id",))
+                report.error(doc.path, line, f"duplicate id '{item['id']}' in this file", column, _dotted(path + ("id",)))
+            ids[item["id"]] = path
+    defined = {s.id for s in country.sources}
+    for sid, path in cited:
+        if sid not in defined:
+            line, column = doc.locate(path)
+            hint = difflib.get_close_matches(sid, sorted(defined), n=1)
+            report.error(doc.path, line, f"source '{sid}' is cited but not defined under sources" + (f"; did you mean '{hint[0]}'?" if hint else ""), column, _dotted(path))
+    check_sources(doc, country.sources, [sid for sid, _ in cited], report, max_age, today)
+    if fx is not None and isinstance(country.funding, list):
+        have = {r.currency for r in fx.rates} | {"USD"}
+        for i, item in enumerate(country.funding):
+            if item.currency not in have:
+                line, column = doc.locate(("funding", i, "currency"))
+                report.error(doc.path, line, f"no exchange rate for {item.currency} in content/fx.yaml", column, f"funding.{i}.currency")
+    for key in ("documents", "funding", "compute", "models", "timeline", "regulation", "summary", "archetype"):
+        if getattr(country, key) == schema.UNKNOWN:
+            line, column = doc.locate((key,))
+            report.warn(doc.path, line, "the whole dimension is unknown", column, key)
+
+
+def check_sources(doc: Document, sources: list[schema.Source], cited: list[str], report: Report, max_age: int, today: dt.date) -> None:
+    seen: set[str] = set()
+    used = set(cited)
+    for i, source in enumerate(sources):
+        line, column = doc.locate(("sources", i, "id"))
+        if source.id in seen:
+            report.error(doc.path, line, f"source id '{source.id}' is defined twice", column, f"sources.{i}.id")
+        seen.add(source.id)
+        if source.id not in used:
+            report.warn(doc.path, line, f"source '{source.id}' is defined but never cited", column, f"sources.{i}.id")
+        if (today - source.accessed).days > max_age:
+            line, column = doc.locate(("sources", i, "accessed"))
+            report.warn(doc.path, line, f"source '{source.id}' was last checked on {source.accessed}, more than {max_age} days ago", column, f"sources.{i}.accessed")
+
+
+def _walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _walk(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _walk(child, path + (i,))
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path)
+

@@ -1,0 +1,133 @@
+"""Machine-readable downloads: the dataset as JSON and CSV, per-country JSON, the JSON Schema.
+
+Also the small per-language JSON the country picker reads. Everything here is
+deterministic: the same dataset gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import schema
+from .compare import Cell, usd_of
+from .dataset import Dataset
+
+DATASET_JSON = "data/sovereign-ai.json"
+FIGURES_CSV = "data/figures.csv"
+SCHEMA_JSON = "data/schema.json"
+
+
+def _json(value: Any, indent: int | None = 1) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, separators=(",", ": ") if indent else (",", ":")) + "\n"
+
+
+def country_json(country: schema.Country) -> dict[str, Any]:
+    return country.model_dump(mode="json", exclude_none=True)
+
+
+def files(ds: Dataset) -> dict[str, str]:
+    """Every download, by its path in the output."""
+    meta = {"version": ds.version, "as_of": ds.as_of.isoformat(), "schema_version": schema.SCHEMA_VERSION, "license": "CC BY 4.0"}
+    out = {
+        DATASET_JSON: _json(
+            {
+                **meta,
+                "dimensions": [d.model_dump(mode="json") for d in ds.dimensions],
+                "countries": [country_json(c) for c in ds.countries],
+                "fx": ds.fx.model_dump(mode="json"),
+            }
+        ),
+        FIGURES_CSV: figures_csv(ds),
+        SCHEMA_JSON: _json(schema.json_schema()),
+    }
+    for country in ds.countries:
+        out[f"data/countries/{country.code}.json"] = _json({**meta, "country": country_json(country)})
+    return out
+
+
+CSV_COLUMNS = [
+    "country", "dimension", "id", "label_ko", "label_en", "value", "unit", "bound", "usd", "fx_year",
+    "period_or_date", "sector", "status", "source_ids", "source_urls", "as_of",
+]  # fmt: skip
+
+
+def figures_csv(ds: Dataset) -> str:
+    """One row per figure, each carrying its sources and the as-of date."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in ds.countries:
+        urls = {s.id: s.url for s in c.sources}
+        def row(dimension: str, item: Any, label: schema.Bilingual, value: Any, unit: str, when: Any, usd: Any = None, fx_year: Any = None) -> None:
+            sources = list(item.sources)
+            writer.writerow([
+                c.code, dimension, item.id, label.ko, label.en, _num(value), unit, getattr(item, "bound", "exact"),
+                _num(usd), fx_year or "", str(when) if when is not None else "", getattr(item, "sector", ""),
+                getattr(item, "status", ""), " ".join(sources), " ".join(urls[s] for s in sources), c.as_of.isoformat(),
+            ])  # fmt: skip
+        if isinstance(c.funding, list):
+            for f in c.funding:
+                converted = usd_of(ds, f)
+                row("funding", f, f.label, f.amount, f.currency, f.period, converted[0] if converted else None, converted[1] if converted else None)
+        if isinstance(c.compute, list):
+            for k in c.compute:
+                if k.gpus is not None:
+                    row("compute", k, k.label, k.gpus, "GPUs", k.date)
+                if k.petaflops is not None:
+                    row("compute", k, k.label, k.petaflops, "PFLOPS", k.date)
+        if isinstance(c.models, list):
+            for m in c.models:
+                name = schema.Bilingual(ko=m.name, en=m.name)
+                row("models", m, name, m.params_total, "parameters", m.released)
+                if m.params_active not in (None, schema.UNKNOWN):
+                    row("models", m, schema.Bilingual(ko=f"{m.name} (활성)", en=f"{m.name} (active)"), m.params_active, "parameters", m.released)
+        for dimension, facts in c.facts.items():
+            if isinstance(facts, list):
+                for fact in facts:
+                    if fact.value is not None:
+                        row(dimension, fact, fact.label, fact.value, fact.unit.en if fact.unit else "", fact.date)
+    return buffer.getvalue()
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return ""
+    if value == schema.UNKNOWN:
+        return "unknown"
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else f"{value:.6g}" if value < 1 else repr(round(value, 2))
+    return str(value)
+
+
+def listing(ds: Dataset) -> list[dict[str, Any]]:
+    """What the downloads page lists (labels are message keys)."""
+    entries = [
+        {"key": "downloads.dataset_json", "path": DATASET_JSON},
+        {"key": "downloads.figures_csv", "path": FIGURES_CSV},
+        {"key": "downloads.schema", "path": SCHEMA_JSON},
+    ]
+    return entries
+
+
+def picker_json(ds: Dataset, lang: str, cells: dict[str, dict[str, Cell]], t: Any) -> str:
+    """What the side-by-side picker needs: names, links and one-line cells, in one language."""
+    prefix = "" if lang == "ko" else f"{lang}/"
+    return _json(
+        {
+            "lang": lang,
+            "dimensions": [{"id": d.id, "label": d.label.get(lang)} for d in ds.dimensions],
+            "countries": [
+                {
+                    "code": c.code,
+                    "name": c.names.ko if lang == "ko" else c.names.en,
+                    "url": f"{prefix}countries/{c.code}/",
+                    "cells": {d: {"text": cell.text, "state": cell.state} for d, cell in cells[c.code].items()},
+                }
+                for c in ds.countries
+            ],
+        },
+        indent=None,
+    )

@@ -1,0 +1,92 @@
+"""Discovery files: the Atom feed of dataset changes, sitemap.xml and robots.txt.
+
+Dates come from git history where the content is in a git checkout (one
+``git log`` call for all country files), else from each file's ``as_of``:
+never from the clock, so two builds of one commit are identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from .dataset import Dataset
+
+if TYPE_CHECKING:
+    from .plugin import BuildState
+
+
+def file_history(content: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """(first commit, last commit) per country file name, from one git call."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "--format=@%cI", "--name-only", "--", "countries"],
+            cwd=content, capture_output=True, text=True, timeout=30, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    history: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    when: dt.datetime | None = None
+    for line in result.stdout.splitlines():
+        if line.startswith("@"):
+            when = dt.datetime.fromisoformat(line[1:])
+        elif line.strip() and when is not None:
+            name = Path(line).name
+            first, last = history.get(name, (when, when))
+            history[name] = (min(first, when), max(last, when))
+    return history
+
+
+def _iso(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{value.isoformat()}T00:00:00Z"
+
+
+def data_feed(ds: Dataset, state: BuildState) -> str:
+    history = file_history(state.content)
+    site = state.site_url.rstrip("/")
+    entries = []
+    for country in ds.countries:
+        first, last = history.get(f"{country.code}.yaml", (country.as_of, country.as_of))
+        url = f"{site}/countries/{country.code}/"
+        entries.append((last, f"""  <entry>
+    <title>{escape(country.names.ko)} ({escape(country.names.en)})</title>
+    <id>{escape(url if site else "urn:sovereign-site:country:" + country.code)}</id>
+    <link href={quoteattr(url)}/>
+    <published>{_iso(first)}</published>
+    <updated>{_iso(last)}</updated>
+    <summary>{escape(f"content/countries/{country.code}.yaml, as of {country.as_of.isoformat()}, dataset {ds.version}")}</summary>
+  </entry>"""))
+    entries.sort(key=lambda e: (_iso(e[0]), e[1]), reverse=True)
+    updated = entries[0][0] if entries else ds.as_of
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ko">
+  <title>소버린 AI 지도: 데이터 변경 (Sovereign AI map: dataset changes)</title>
+  <id>{escape(site + "/feeds/data.atom.xml" if site else "urn:sovereign-site:data")}</id>
+  <link href={quoteattr(site + "/feeds/data.atom.xml")} rel="self"/>
+  <updated>{_iso(updated)}</updated>
+  <author><name>sovereign-site</name></author>
+{chr(10).join(e[1] for e in entries)}
+</feed>
+"""
+
+
+def robots(state: BuildState) -> str:
+    site = state.site_url.rstrip("/")
+    lines = ["User-agent: *", "Allow: /"]
+    if site:
+        lines.append(f"Sitemap: {site}/sitemap.xml")
+    return "\n".join(lines) + "\n"
+
+
+def sitemap(paths: list[tuple[str, dt.date | None]], state: BuildState) -> str:
+    site = state.site_url.rstrip("/")
+    rows = []
+    for path, modified in paths:
+        lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
+        rows.append(f"  <url><loc>{escape(site + '/' + path)}</loc>{lastmod}</url>")
+    return '<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n"

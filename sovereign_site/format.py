@@ -1,0 +1,150 @@
+"""Numbers, money and dates formatted for a page's language.
+
+Korean pages count in 만/억/조 (10^4, 10^8, 10^12) and English pages in
+thousand/million/billion/trillion. Babel supplies the CLDR digit grouping and
+date patterns, so both languages follow their locale's conventions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+
+from .schema import UNKNOWN, PartialDate
+
+#: Currency symbols as readers of each language expect them.
+_SYMBOLS = {"KRW": "₩", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥", "SGD": "S$"}
+_KO_CURRENCY_NAMES = {"KRW": "원", "USD": "달러", "EUR": "유로", "GBP": "파운드", "CNY": "위안", "JPY": "엔", "SGD": "싱가포르달러"}
+
+_KO_UNITS = [(10**12, "조"), (10**8, "억"), (10**4, "만")]
+_EN_UNITS = [(10**12, "trillion"), (10**9, "billion"), (10**6, "million")]
+_EN_SHORT = [(10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")]
+
+BOUND_PREFIX = {
+    "ko": {"exact": "", "about": "약 ", "up-to": "최대 ", "more-than": "", "at-least": "최소 "},
+    "en": {"exact": "", "about": "about ", "up-to": "up to ", "more-than": "more than ", "at-least": "at least "},
+}
+#: Korean puts "more than" after the number: "1조 원 이상".
+BOUND_SUFFIX_KO = {"more-than": " 이상"}
+
+
+@lru_cache(maxsize=4096)
+def number(value: float, lang: str, digits: int = 2) -> str:
+    """A plain number with locale grouping, trailing zeros dropped."""
+    text = format_decimal(round(value, digits), format="#,##0.##" if digits else "#,##0", locale=lang)
+    return text
+
+
+def korean_units(value: float, *, max_parts: int = 2) -> str:
+    """1_010_000_000_000 -> "1조 100억"; 50_000 -> "5만"; 13_000 -> "1만 3,000"."""
+    if value < 10**4:
+        return number(value, "ko")
+    parts: list[str] = []
+    remainder = round(value)
+    for size, unit in _KO_UNITS:
+        if remainder >= size and len(parts) < max_parts:
+            count, remainder = divmod(remainder, size)
+            parts.append(f"{number(count, 'ko', 0)}{unit}")
+    if remainder and len(parts) < max_parts:
+        parts.append(number(remainder, "ko", 0))
+    elif remainder and parts:
+        # Anything below the last unit we print is rounded into it, as "약" covers.
+        pass
+    return " ".join(parts)
+
+
+def _korean_decimal_unit(value: float) -> str:
+    """10.1T -> "10.1조"; 193.6B -> "1,936억": one unit with a decimal when it reads better."""
+    for size, unit in _KO_UNITS:
+        if value >= size:
+            scaled = value / size
+            return f"{number(scaled, 'ko', 4)}{unit}"
+    return number(value, "ko")
+
+
+def english_units(value: float) -> str:
+    for size, unit in _EN_UNITS:
+        if value >= size:
+            return f"{number(value / size, 'en', 3)} {unit}"
+    return number(value, "en")
+
+
+def short(value: float, lang: str) -> str:
+    """Compact axis labels: 519B, 1.5T (English); 5,190억, 1.5조 (Korean)."""
+    if lang == "ko":
+        return _korean_decimal_unit(value)
+    for size, unit in _EN_SHORT:
+        if value >= size:
+            return f"{number(value / size, 'en', 1)}{unit}"
+    return number(value, "en")
+
+
+def with_bound(text: str, bound: str, lang: str) -> str:
+    prefix = BOUND_PREFIX[lang].get(bound, "")
+    suffix = BOUND_SUFFIX_KO.get(bound, "") if lang == "ko" else ""
+    return f"{prefix}{text}{suffix}"
+
+
+def money(amount: float | str, currency: str, lang: str, bound: str = "exact", amount_max: float | None = None) -> str:
+    """₩10.1T -> "10조 1,000억 원" (ko) or "₩10.1 trillion" (en)."""
+    if amount == UNKNOWN:
+        return unknown(lang)
+    assert isinstance(amount, float | int)
+    if lang == "ko":
+        name = _KO_CURRENCY_NAMES.get(currency, currency)
+        text = f"{korean_units(amount)} {name}"
+        if amount_max:
+            text = f"{korean_units(amount)}~{korean_units(amount_max)} {name}"
+    else:
+        symbol = _SYMBOLS.get(currency, currency + " ")
+        text = f"{symbol}{english_units(amount)}"
+        if amount_max:
+            text = f"{symbol}{english_units(amount)}–{english_units(amount_max)}"
+    return with_bound(text, bound, lang)
+
+
+def usd(amount: float, lang: str) -> str:
+    if lang == "ko":
+        return f"{korean_units(amount)} 달러"
+    return f"${english_units(amount)}"
+
+
+def count(value: int | float | str | None, lang: str, bound: str = "exact", unit: str = "") -> str:
+    """50_000 GPUs -> "5만 장" / "50,000 GPUs"."""
+    if value is None or value == UNKNOWN:
+        return unknown(lang)
+    assert isinstance(value, float | int)
+    text = korean_units(value) if lang == "ko" else number(value, "en", 0)
+    if unit:
+        text = f"{text} {unit}"
+    return with_bound(text, bound, lang)
+
+
+def params(value: float | str | None, lang: str, bound: str = "exact") -> str:
+    """519e9 -> "5,190억 개" / "519B"."""
+    if value is None or value == UNKNOWN:
+        return unknown(lang)
+    assert isinstance(value, float | int)
+    text = f"{korean_units(value, max_parts=2)} 개" if lang == "ko" else short(value, "en")
+    return with_bound(text, bound, lang)
+
+
+def date(value: PartialDate | dt.date | str | None, lang: str) -> str:
+    """A full, month-only or year-only date in the page's language."""
+    if value is None or value == UNKNOWN:
+        return unknown(lang)
+    if isinstance(value, dt.date):
+        value = PartialDate(value.year, value.month, value.day)
+    assert isinstance(value, PartialDate)
+    if value.precision == "day":
+        return _babel_date(value.first_day, format="long", locale=lang)
+    if value.precision == "month":
+        return _babel_date(value.first_day, format="yyyy년 M월" if lang == "ko" else "MMMM yyyy", locale=lang)
+    return f"{value.year}년" if lang == "ko" else str(value.year)
+
+
+def unknown(lang: str) -> str:
+    return "알 수 없음" if lang == "ko" else "unknown"

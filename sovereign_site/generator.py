@@ -1,0 +1,158 @@
+"""The data-driven pages: home, countries, comparisons, timeline, glossary, downloads.
+
+``DataPagesGenerator`` is a Pelican generator. ``generate_context`` reads (the
+dataset was loaded and validated when the plugin initialised; here we gather
+the essays Pelican read); ``generate_output`` writes every page in both
+languages, then the machine-readable files. Pages are rendered straight from
+the theme's Jinja environment and written with a plain file write: they need
+none of Pelican's per-content machinery, which is what keeps large datasets fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pelican.generators import Generator
+
+from . import charts, compare, downloads, feeds
+from .errors import ContentError, Problem
+from .i18n import LANGUAGES, load_catalogue
+from .plugin import state_of
+from .templating import lang_prefix
+
+
+class DataPagesGenerator(Generator):
+    def generate_context(self) -> None:
+        self.state = state_of(self.settings)
+        self.catalogue = load_catalogue(self.state.theme)
+        articles = self.context.get("articles", [])
+        translations = self.context.get("translations", [])
+        # Essays by language, newest first; Pelican already sorted them.
+        self.essays = {lang: [a for a in [*articles, *translations] if a.lang == lang] for lang in LANGUAGES}
+        self.pages_by_lang = {lang: [p for p in [*self.context.get("pages", []), *self.context.get("translations_pages", [])] if p.lang == lang] for lang in LANGUAGES}
+        self.written: list[str] = []
+
+    def generate_output(self, writer: Any) -> None:
+        state = self.state
+        # The reader collected problems in essays while Pelican read them: stop
+        # here, before anything is written, if there were any.
+        if state.report.errors or (state.strict and state.report.problems):
+            raise ContentError(state.report.problems if state.strict else state.report.errors)
+        ds = state.dataset
+        out = Path(self.output_path)
+
+        for lang in LANGUAGES:
+            t = self.catalogue.translator(lang)
+            prefix = lang_prefix(lang)
+            base = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": self.essays[lang], "countries": ds.countries, "dimensions": ds.dimensions, "settings_group_threshold": self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)}
+            cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
+            cross_charts = charts.all_charts(ds, lang)
+            chart_by_id = {c.id: c for c in cross_charts}
+
+            # Home, the country list and one profile per country
+            self.render("home", f"{prefix}index.html", base, path="", charts=chart_by_id, cells=cells)
+            self.render("countries", f"{prefix}countries/index.html", base, path="countries/", cells=cells)
+            regions: dict[str, list[Any]] = {}
+            for country in ds.countries:
+                regions.setdefault(country.region, []).append(country)
+            for country in ds.countries:
+                # Links to a few countries of the same region: a list of every
+                # country on every page would grow with the square of their number.
+                neighbours = [c for c in regions[country.region] if c.code != country.code][:12]
+                self.render(
+                    "country",
+                    f"{prefix}countries/{country.code}/index.html",
+                    base,
+                    path=f"countries/{country.code}/",
+                    country=country,
+                    neighbours=neighbours,
+                    cells=cells[country.code],
+                    timeline=charts.timeline_chart(ds, lang, [country]),
+                    usd=lambda item: compare.usd_of(ds, item),
+                    essays_about=[e for e in self.essays[lang] if country.code in getattr(e, "countries", [])],
+                )
+
+            # Comparisons: the overview matrix (and the picker), one page per dimension
+            self.render("compare", f"{prefix}compare/index.html", base, path="compare/", cells=cells, charts=chart_by_id, groups=self.groups(lang))
+            for dimension in ds.dimensions:
+                self.render(
+                    f"dimensions/{dimension.kind}",
+                    f"{prefix}compare/{dimension.id}/index.html",
+                    base,
+                    path=f"compare/{dimension.id}/",
+                    dimension=dimension,
+                    cells=cells,
+                    chart=chart_by_id.get(dimension.kind),
+                    usd=lambda item: compare.usd_of(ds, item),
+                )
+            self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"])
+
+            # Reading and reuse
+            self.render("essays", f"{prefix}essays/index.html", base, path="essays/")
+            self.render("glossary", f"{prefix}glossary/index.html", base, path="glossary/", terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()))
+            self.render("downloads", f"{prefix}downloads/index.html", base, path="downloads/", files=downloads.listing(ds))
+            self.render("search", f"{prefix}search/index.html", base, path="search/")
+            self.render("404", f"{prefix}404.html", base, path="404.html")
+            self.write(f"data/compare-{lang}.json", downloads.picker_json(ds, lang, cells, t))
+
+        # Machine-readable files, feeds and discovery
+        for name, text in downloads.files(ds).items():
+            self.write(name, text)
+        self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
+        self.write("robots.txt", feeds.robots(state))
+        self.write("sitemap.xml", feeds.sitemap(self.sitemap_paths(), state))
+        state.stats["data_pages"] = len([p for p in self.written if p.endswith(".html")])
+        state.stats["written"] = self.written
+
+    # -- helpers -------------------------------------------------------------------
+
+    def groups(self, lang: str) -> list[tuple[str, list[Any]]]:
+        """Countries grouped by region, used when there are too many for one table."""
+        t = self.catalogue.translator(lang)
+        by_region: dict[str, list[Any]] = {}
+        for country in self.state.dataset.countries:
+            by_region.setdefault(country.region, []).append(country)
+        return [(t(f"region.{region}"), members) for region, members in sorted(by_region.items())]
+
+    def render(self, template: str, save_as: str, base: dict[str, Any], path: str, **context: Any) -> None:
+        lang = base["lang"]
+        other = base["other_lang"]
+        page = {
+            **base,
+            **context,
+            "page_path": path,
+            "page_url": lang_prefix(lang) + path,
+            "other_url": lang_prefix(other) + path,
+            "SITEURL": self.settings.get("SITEURL", ""),
+            "SITENAME": self.settings.get("SITENAME", ""),
+            "build_date": self.state.dataset.as_of,
+        }
+        html = self.get_template(template).render(page)
+        self.write(save_as, html)
+
+    def write(self, relative: str, text: str) -> None:
+        out = Path(self.output_path)
+        target = (out / relative).resolve()
+        # Codes and slugs are checked against strict patterns on load; this is
+        # the last line of defence against a path that escapes the output folder.
+        if out.resolve() not in target.parents:
+            raise ContentError([Problem(relative, None, None, "refusing to write outside the output folder")])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.written.append(relative)
+
+    def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
+        paths: list[tuple[str, dt.date | None]] = []
+        as_of = self.state.dataset.as_of
+        for relative in self.written:
+            if relative.endswith("index.html"):
+                paths.append((relative[: -len("index.html")], as_of))
+        for lang in LANGUAGES:
+            for article in self.essays[lang]:
+                modified = getattr(article, "modified", None) or article.date
+                paths.append((article.url, modified.date()))
+            for page in self.pages_by_lang[lang]:
+                paths.append((page.url, None))
+        return sorted(set(paths), key=lambda p: p[0])

@@ -1,0 +1,96 @@
+"""The Pelican plugin: what it connects, and the state one build shares.
+
+Receivers are module-level functions because blinker holds them weakly: a
+function defined inside ``register()`` would be garbage-collected.
+
+Order within one Pelican run:
+``initialized`` loads and validates the dataset once; ``readers_init`` puts our
+markdown-it reader in charge of ``.md``; ``generator_init`` gives every
+template the message catalogue and formatters; ``get_generators`` adds
+:class:`~sovereign_site.generator.DataPagesGenerator`, which writes the
+data-driven pages and, last, fails the build if any essay had problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from .dataset import Dataset, load_dataset
+from .errors import Report
+
+STATE_KEY = "_SOVEREIGN_STATE"
+
+
+@dataclass
+class BuildState:
+    """What one build shares between the reader, the generators and the CLI."""
+
+    root: Path
+    content: Path
+    theme: Path
+    dataset: Dataset
+    report: Report
+    site_url: str = ""
+    strict: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def state_of(settings: dict[str, Any]) -> BuildState:
+    state = settings.get(STATE_KEY)
+    if state is None:
+        raise RuntimeError("sovereign_site was not initialised: is it listed in PLUGINS?")
+    return state
+
+
+def source_date(settings: dict[str, Any]) -> dt.date | None:
+    """SOURCE_DATE_EPOCH, when set, fixes 'today' for age checks, so builds reproduce."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return None
+
+
+def on_initialized(pelican: Any) -> None:
+    settings = pelican.settings
+    if STATE_KEY in settings and settings[STATE_KEY] is not None:
+        return  # the CLI prepared the state already (and validated the data)
+    content = Path(settings["PATH"])
+    theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0]) if settings["THEME_TEMPLATES_OVERRIDES"] else Path(settings["THEME"])
+    dataset = load_dataset(content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings))
+    assert dataset.report is not None
+    settings[STATE_KEY] = BuildState(content.parent, content, theme, dataset, dataset.report, settings.get("SITEURL", ""))
+
+
+def on_readers_init(readers: Any) -> None:
+    from .reader import MarkdownItReader
+
+    # Fires once per generator; assigning (not appending) keeps it idempotent.
+    for ext in MarkdownItReader.file_extensions:
+        readers.reader_classes[ext] = MarkdownItReader
+        readers.readers[ext] = MarkdownItReader(readers.settings)
+
+
+def on_generator_init(generator: Any) -> None:
+    from .templating import install
+
+    install(generator.env, state_of(generator.settings))
+
+
+def on_get_generators(pelican: Any) -> Any:
+    from .generator import DataPagesGenerator
+
+    return DataPagesGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.generator_init.connect(on_generator_init)
+    signals.get_generators.connect(on_get_generators)

@@ -1,0 +1,25 @@
+"""``sovereign-site validate``: every content problem, nothing written.
+
+It runs the same checks a build runs (dataset and essays alike) through the
+same code, so a clean validate means the build will not fail on content.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .build import prepare
+from .errors import ContentError, Problem
+from .markdown import render
+
+
+def validate(root: Path) -> list[Problem]:
+    try:
+        settings, state = prepare(root)
+    except ContentError as exc:
+        return exc.problems
+    for folder in ("essays", "pages"):
+        for path in sorted((state.content / folder).glob("*.md")):
+            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+            render(path, text, state.report, state.dataset, base="../../" if folder == "essays" else "../")
+    return sorted(state.report.problems, key=lambda p: (p.file, p.line or 0))
