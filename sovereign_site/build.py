@@ -136,12 +136,8 @@ def build(
     finally:
         pelican_log.removeHandler(counter)
     clean_stale(output)
-    essays = len([a for lang in ("ko", "en") for a in _essays(state)])
+    essays = state.stats.get("essays", 0)
     return BuildResult(output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings, largest)
-
-
-def _essays(state: BuildState) -> list[Any]:
-    return [p for p in (state.content / "essays").glob("*.md")]
 
 
 def run_pagefind(site: Path) -> None:

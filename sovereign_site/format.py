@@ -106,10 +106,21 @@ def money(amount: float | str, currency: str, lang: str, bound: str = "exact", a
     return with_bound(text, bound, lang)
 
 
+def _significant(value: float, digits: int = 3) -> float:
+    """Round to a few significant figures: a converted amount is never more precise than its rate."""
+    if value <= 0:
+        return value
+    from math import floor, log10
+
+    return round(value, -int(floor(log10(value))) + digits - 1)
+
+
 def usd(amount: float, lang: str) -> str:
+    """A converted amount, rounded to three significant figures: "약 71억 달러" / "about $7.1 billion"."""
+    rounded = _significant(amount)
     if lang == "ko":
-        return f"{korean_units(amount)} 달러"
-    return f"${english_units(amount)}"
+        return f"약 {korean_units(rounded)} 달러"
+    return f"about ${english_units(rounded)}"
 
 
 def count(value: int | float | str | None, lang: str, bound: str = "exact", unit: str = "") -> str:

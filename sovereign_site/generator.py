@@ -27,11 +27,13 @@ class DataPagesGenerator(Generator):
     def generate_context(self) -> None:
         self.state = state_of(self.settings)
         self.catalogue = load_catalogue(self.state.theme)
+        # Pelican keeps translations on each original, not in the shared context.
         articles = self.context.get("articles", [])
-        translations = self.context.get("translations", [])
-        # Essays by language, newest first; Pelican already sorted them.
-        self.essays = {lang: [a for a in [*articles, *translations] if a.lang == lang] for lang in LANGUAGES}
-        self.pages_by_lang = {lang: [p for p in [*self.context.get("pages", []), *self.context.get("translations_pages", [])] if p.lang == lang] for lang in LANGUAGES}
+        pages = self.context.get("pages", [])
+        every_article = [*articles, *(t for a in articles for t in a.translations)]
+        every_page = [*pages, *(t for p in pages for t in p.translations)]
+        self.essays = {lang: [a for a in every_article if a.lang == lang] for lang in LANGUAGES}
+        self.pages_by_lang = {lang: [p for p in every_page if p.lang == lang] for lang in LANGUAGES}
         self.written: list[str] = []
 
     def generate_output(self, writer: Any) -> None:
@@ -103,6 +105,7 @@ class DataPagesGenerator(Generator):
         self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
         self.write("robots.txt", feeds.robots(state))
         self.write("sitemap.xml", feeds.sitemap(self.sitemap_paths(), state))
+        state.stats["essays"] = sum(len(v) for v in self.essays.values())
         state.stats["data_pages"] = len([p for p in self.written if p.endswith(".html")])
         state.stats["written"] = self.written
 

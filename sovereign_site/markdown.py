@@ -242,7 +242,8 @@ def _source_note(country: Country, source_ids: list[str], lang: str) -> list[tup
     for sid in source_ids:
         source = by_id[sid]
         label = f"src-{country.code}-{sid}"
-        text = f"{md_escape(source.publisher)}, “{md_escape(source.title)}”, <{source.url}> ({accessed} {source.accessed.isoformat()})"
+        # The title is the link text: printing the URL as well would double every footnote.
+        text = f"{md_escape(source.publisher)}, [“{md_escape(source.title)}”](<{source.url}>), {accessed} {source.accessed.isoformat()}"
         notes.append((label, text))
     return notes
 
@@ -407,8 +408,9 @@ def render(path: Path, text: str, report: Report, dataset: Dataset, *, lang: str
 
     state = _State()
     state.tokens = tokens  # type: ignore[attr-defined]
+    _korean_quotes(tokens)
     glossary(state)
-    _check_footnotes(tokens, env, report, path, offset)
+    _check_footnotes(tokens, env, report, path, text)
     toc = [
         TocEntry(int(tokens[i].tag[1]), tokens[i].attrs.get("id", ""), tokens[i + 1].content)  # type: ignore[arg-type]
         for i in range(len(tokens))
@@ -422,32 +424,46 @@ def render(path: Path, text: str, report: Report, dataset: Dataset, *, lang: str
     return Rendered(html_out, meta, toc, reading_minutes(body, lang), countries)
 
 
+_STRAIGHT_PAIR = re.compile(r'"([^"\n]+)"')
+
+
+def _korean_quotes(tokens: list[Token]) -> None:
+    """Curl the quote pairs markdown-it's smartquotes leaves straight.
+
+    Its rules follow English, where a closing quote is followed by a space or
+    punctuation; in Korean a particle follows at once ("독파모"는), so those
+    pairs stay straight. Pairs within one text run are curled here.
+    """
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            for child in block.children:
+                if child.type == "text" and '"' in child.content:
+                    child.content = _STRAIGHT_PAIR.sub("\u201c\\1\u201d", child.content)
+
+
 _UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def _check_footnotes(tokens: list[Token], env: dict[str, Any], report: Report, path: Path, offset: int) -> None:
+def _check_footnotes(tokens: list[Token], env: dict[str, Any], report: Report, path: Path, source: str) -> None:
     refs = env.get("footnotes", {}).get("refs", {})
+    lines = source.split("\n")
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
-        line = offset + (token.map[0] + 1 if token.map else 1)
         for child in token.children:
             if child.type == "text":
                 for match in _UNDEFINED_FOOTNOTE.finditer(child.content):
-                    report.error(path, line, f"footnote [^{match.group(1)}] is used but never defined")
+                    report.error(path, _line_of(lines, match.group(0)), f"footnote [^{match.group(1)}] is used but never defined")
     for label, index in refs.items():
         if index == -1:
-            line = _definition_line(path, label[1:])
-            report.error(path, line, f"footnote [^{label[1:]}] is defined but never used")
+            report.error(path, _line_of(lines, f"[^{label[1:]}]:"), f"footnote [^{label[1:]}] is defined but never used")
 
 
-def _definition_line(path: Path, label: str) -> int | None:
-    try:
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if text.startswith(f"[^{label}]:"):
-                return number
-    except OSError:
-        pass
+def _line_of(lines: list[str], needle: str) -> int | None:
+    """The first line of the original file that holds ``needle`` (token maps skip front matter)."""
+    for number, text in enumerate(lines, 1):
+        if needle in text:
+            return number
     return None
 
 

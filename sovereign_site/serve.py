@@ -1,0 +1,153 @@
+"""``sovereign-site serve``: build, serve on 127.0.0.1, rebuild on change, reload the browser.
+
+The built files stay exactly what ``build`` writes. The server adds two things
+to HTML responses on the fly: a script that reloads the page after a rebuild,
+and, when the last rebuild failed, a banner with the error. A failed rebuild
+leaves the last good build in place, so the site keeps being served.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import html
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import ContentError
+
+RELOAD_JS = b"""(function () {
+  var current = null;
+  function poll() {
+    fetch("/_sovereign/version", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+      if (current === null) current = v; else if (v !== current) { window.location.reload(); return; }
+      setTimeout(poll, 800);
+    }).catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();
+"""
+
+
+class ServeState:
+    def __init__(self) -> None:
+        self.version = 0
+        self.error: str | None = None
+        self.lock = threading.Lock()
+
+    def bump(self, error: str | None) -> None:
+        with self.lock:
+            self.version += 1
+            self.error = error
+
+
+class Handler(SimpleHTTPRequestHandler):
+    state: ServeState
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows rebuilds
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/_sovereign/version":
+            return self._send(str(self.state.version).encode(), "text/plain")
+        if self.path == "/_sovereign/reload.js":
+            return self._send(RELOAD_JS, "text/javascript")
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().do_GET()  # let the base class redirect to the slash URL
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            return self._send(self._inject(path.read_bytes()), "text/html; charset=utf-8")
+        if not path.exists():
+            not_found = Path(self.directory) / "404.html"
+            if not_found.exists():
+                return self._send(self._inject(not_found.read_bytes()), "text/html; charset=utf-8", 404)
+        return super().do_GET()
+
+    def _inject(self, page: bytes) -> bytes:
+        page = page.replace(b"</head>", b'<script src="/_sovereign/reload.js" defer></script></head>', 1)
+        error = self.state.error
+        if error:
+            banner = f'<div class="build-error" role="alert">{html.escape(error)}</div>'.encode()
+            head, sep, rest = page.partition(b"<body")
+            if sep:
+                tag_end = rest.find(b">") + 1
+                page = head + sep + rest[:tag_end] + banner + rest[tag_end:]
+        return page
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _rebuild(project: Path, output: Path | None, search: bool, state: ServeState) -> Path | None:
+    from .build import build
+
+    try:
+        result = build(project, output, search=search)
+    except ContentError as exc:
+        message = "\n".join(str(p) for p in exc.problems)
+        click.echo(f"rebuild failed; still serving the last good build:\n{message}", err=True)
+        state.bump(message)
+        return None
+    except Exception as exc:  # a template error, say: keep serving
+        click.echo(f"rebuild failed: {type(exc).__name__}: {exc}", err=True)
+        state.bump(f"{type(exc).__name__}: {exc}")
+        return None
+    click.echo(result.summary(), err=True)
+    state.bump(None)
+    return result.output
+
+
+def watched_paths(project: Path) -> list[Path]:
+    package = Path(__file__).parent
+    return [p for p in (project / "content", project / "templates", project / "pelicanconf.py", package) if p.exists()]
+
+
+def serve(project: Path, port: int, output: Path | None, search: bool = True) -> None:
+    from watchfiles import watch
+
+    state = ServeState()
+    built = _rebuild(project, output, search, state)
+    if built is None:
+        click.echo("the first build failed; fix the errors above and save to retry", err=True)
+        from .build import load_settings
+
+        built = (output or Path(load_settings(project)["OUTPUT_PATH"])).resolve()
+        built.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(built))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    click.echo(f"Serving {built} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for changes in watch(*watched_paths(project), watch_filter=_relevant):
+            names = ", ".join(sorted({Path(p).name for _, p in changes}))
+            if any(Path(p).suffix == ".py" and Path(__file__).parent in Path(p).parents for _, p in changes):
+                # New code needs a new process: start this command again.
+                click.echo(f"changed: {names}; restarting…", err=True)
+                server.shutdown()
+                server.server_close()
+                os.execv(sys.executable, [sys.executable, "-m", "sovereign_site", *sys.argv[1:]])
+            click.echo(f"changed: {names}; rebuilding…", err=True)
+            _rebuild(project, output, search, state)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        sys.stderr.flush()
+
+
+def _relevant(change: Any, path: str) -> bool:
+    name = Path(path).name
+    return not (name.startswith(".") or name.endswith((".pyc", "~", ".swp")) or "__pycache__" in path)
