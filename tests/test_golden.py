@@ -1,0 +1,44 @@
+"""Golden site: the shipped content, built, must match the tree checked in under tests/golden/.
+
+When a change to content, templates or code is intended, regenerate the tree
+with ``make golden`` (``REGENERATE_GOLDEN=1 pytest tests/test_golden.py``)
+and review the diff like any other change. The search index is left out: it
+is binary and covered by the search tests.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from conftest import SITE_URL, copy_project, run_cli
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_build_matches_golden_site(tmp_path: Path) -> None:
+    # A copy outside git: dates in the data feed then come from the files' as_of,
+    # so the tree does not change with every commit.
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "out"
+    result = run_cli("build", "--project", str(project), "--output", str(out), "--site-url", SITE_URL, "--no-search", "--strict")
+    assert result.returncode == 0, result.stderr
+    if os.environ.get("REGENERATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    expected, actual = _tree(GOLDEN), _tree(out)
+    assert sorted(actual) == sorted(expected), "pages added or removed: run `make golden` if intended"
+    for name, data in expected.items():
+        if actual[name] != data:
+            diff = "\n".join(
+                difflib.unified_diff(
+                    data.decode(errors="replace").splitlines(), actual[name].decode(errors="replace").splitlines(), "golden/" + name, "built/" + name, lineterm="", n=2
+                )
+            )
+            raise AssertionError(f"{name} differs from the golden site (run `make golden` if intended):\n{diff[:4000]}")
