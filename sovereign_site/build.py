@@ -47,6 +47,13 @@ class BuildResult:
         )
 
 
+class _NoFeedDomainWarning(logging.Filter):
+    """Pelican warns that feeds need SITEURL; local builds without --site-url are normal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Feeds generated without SITEURL" not in record.getMessage()
+
+
 def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Pelican settings from the project's pelicanconf.py, the one home of settings."""
     from pelican.settings import read_settings
@@ -54,7 +61,12 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> dict[s
     path = root / SETTINGS_FILE
     if not path.exists():
         raise ContentError([Problem(str(path), None, None, "no pelicanconf.py here; run from the project folder or pass --project")])
-    return read_settings(str(path), override=overrides or {})
+    quiet = _NoFeedDomainWarning()
+    logging.getLogger("pelican.settings").addFilter(quiet)
+    try:
+        return read_settings(str(path), override=overrides or {})
+    finally:
+        logging.getLogger("pelican.settings").removeFilter(quiet)
 
 
 def prepare(root: Path, overrides: dict[str, Any] | None = None, strict: bool = False) -> tuple[dict[str, Any], BuildState]:

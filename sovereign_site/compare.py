@@ -103,3 +103,18 @@ def usd_of(ds: Dataset, item: Any) -> tuple[float, int] | None:
     if converted is None:
         return None
     return converted[0], converted[1].year
+
+
+def cited_sources(country: Country, dimension: Dimension) -> set[str]:
+    """The source ids a country's items on one dimension cite (a comparison page lists only these)."""
+    kind = dimension.kind
+    if kind == "facts":
+        items: Any = country.facts.get(dimension.id, UNKNOWN)
+    elif kind == "regulation":
+        reg = country.regulation
+        items = [] if isinstance(reg, str) else [*(reg.instruments if isinstance(reg.instruments, list) else []), *(reg.institutions if isinstance(reg.institutions, list) else [])]
+    else:
+        items = getattr(country, kind)
+    if not isinstance(items, list):
+        return set()
+    return {sid for item in items for sid in item.sources}

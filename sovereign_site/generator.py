@@ -87,6 +87,7 @@ class DataPagesGenerator(Generator):
                     dimension=dimension,
                     cells=cells,
                     chart=chart_by_id.get(dimension.kind),
+                    cited=compare.cited_sources,
                     usd=lambda item: compare.usd_of(ds, item),
                 )
             self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"])

@@ -64,11 +64,45 @@ def validate_link(url: str) -> bool:
     return compact.startswith(SAFE_SCHEMES)
 
 
+FOOTNOTES_LABEL = {"ko": "각주", "en": "Notes"}
+
+
+def _footnote_id(tokens: Any, idx: int) -> tuple[str, str]:
+    meta = tokens[idx].meta
+    ident = str(meta["id"] + 1)
+    sub = meta.get("subId", -1)
+    return ident, f"{ident}:{sub}" if sub and sub > 0 else ident
+
+
+# Compact footnote markup: a long essay cites a hundred sources, and the
+# plugin's default markup (brackets, an <hr>, a class on every item) adds
+# several kilobytes to the page budget for nothing a reader sees.
+def _fn_ref(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    ident, refid = _footnote_id(tokens, idx)
+    return f'<sup class="footnote-ref"><a href="#fn{ident}" id="fnref{refid}">{ident}</a></sup>'
+
+
+def _fn_block_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    return f'<section class="footnotes" aria-label="{FOOTNOTES_LABEL[env.get("lang", "ko")]}">\n<ol>\n'
+
+
+def _fn_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    return f'<li id="fn{_footnote_id(tokens, idx)[0]}">'
+
+
+def _fn_anchor(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    return f' <a href="#fnref{_footnote_id(tokens, idx)[1]}">\u21a9\ufe0e</a>'
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": True, "html": False, "linkify": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    md.add_render_rule("footnote_ref", _fn_ref)
+    md.add_render_rule("footnote_block_open", _fn_block_open)
+    md.add_render_rule("footnote_open", _fn_open)
+    md.add_render_rule("footnote_anchor", _fn_anchor)
     md.validateLink = validate_link  # type: ignore[method-assign]
     return md
 
@@ -292,7 +326,9 @@ def _expand_one(match: re.Match[str], ctx: RefContext, report: Report, path: Pat
         report.error(path, line, f"{match.group(0)}: item '{parts[1]}' {exc}")
         return md_escape(match.group(0))
     refs = []
-    for label, text in _source_note(country, list(item.sources), ctx.lang):
+    # The item's first source is its primary one; the country page lists all of
+    # them. Citing only the first keeps a long essay's notes readable.
+    for label, text in _source_note(country, list(item.sources)[:1], ctx.lang):
         ctx.cited.setdefault(label, text)
         refs.append(f"[^{label}]")
     return md_escape(value) + "".join(refs)
@@ -416,6 +452,14 @@ def render(path: Path, text: str, report: Report, dataset: Dataset, *, lang: str
         for i in range(len(tokens))
         if tokens[i].type == "heading_open" and tokens[i].tag in ("h2", "h3")
     ]
+    # Footnote text needs no paragraph of its own.
+    inside = False
+    for token in tokens:
+        if token.type in ("footnote_open", "footnote_close"):
+            inside = token.type == "footnote_open"
+        elif inside and token.type in ("paragraph_open", "paragraph_close"):
+            token.hidden = True
+    env["lang"] = lang
     html_out = MD.renderer.render(tokens, MD.options, env)
     countries = [c for c in (meta.get("countries") or []) if c in dataset.by_code]
     for code in refs.countries:

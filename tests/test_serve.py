@@ -1,0 +1,94 @@
+"""`sovereign-site serve`: serves the build, rebuilds on change, keeps the last good build on failure."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import copy_project
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait(predicate, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    project = copy_project(tmp_path / "p", essays=False, countries=["kr"])
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sovereign_site", "serve", "--project", str(project), "--port", str(port), "--no-search", "--output", str(tmp_path / "out")],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    _wait(lambda: "<html" in _get(base + "/"))
+    yield project, base, tmp_path / "serve.log"
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=20)
+    log.close()
+
+
+def test_serves_rebuilds_and_keeps_last_good_build(server) -> None:
+    project, base, log = server
+    home = _get(base + "/")
+    assert "/_sovereign/reload.js" in home  # added on the fly, not in the built files
+    kr = project / "content" / "countries" / "kr.yaml"
+    good = kr.read_text(encoding="utf-8")
+    version = _get(base + "/_sovereign/version")
+
+    # A broken edit: the old site stays, with a banner naming the problem.
+    kr.write_text(good.replace("region: east-asia", "region: east-asia\nregoin: x", 1), encoding="utf-8")
+    _wait(lambda: _get(base + "/_sovereign/version") != version)
+    broken = _get(base + "/countries/kr/")
+    assert 'class="build-error"' in broken
+    assert "unknown key &#x27;regoin&#x27;" in broken or "unknown key 'regoin'" in broken
+    assert "대한민국" in broken
+    assert "rebuild failed; still serving the last good build" in log.read_text()
+
+    # A good edit: rebuilt, banner gone, the change visible.
+    version = _get(base + "/_sovereign/version")
+    kr.write_text(good.replace("  ko: 대한민국", "  ko: 대한민국(수정)", 1), encoding="utf-8")
+    _wait(lambda: _get(base + "/_sovereign/version") != version)
+    fixed = _get(base + "/countries/kr/")
+    assert 'class="build-error"' not in fixed
+    assert "대한민국(수정)" in fixed
+
+
+@pytest.mark.browser
+def test_browser_reloads_after_rebuild(server, page) -> None:
+    project, base, _ = server
+    page.goto(base + "/countries/kr/")
+    assert "대한민국" in page.locator("h1").inner_text()
+    kr = project / "content" / "countries" / "kr.yaml"
+    kr.write_text(kr.read_text(encoding="utf-8").replace("  ko: 대한민국", "  ko: 새이름나라", 1), encoding="utf-8")
+    # No navigation by the test: the page's own reload script must bring the change in.
+    expect(page.locator("h1")).to_contain_text("새이름나라", timeout=60000)
