@@ -20,7 +20,9 @@ FIGURES_CSV = "data/figures.csv"
 SCHEMA_JSON = "data/schema.json"
 
 
-def _json(value: Any, indent: int | None = 1) -> str:
+def _json(value: Any, indent: int | None = None) -> str:
+    # Compact by default: Python's C encoder only runs without indentation, and
+    # the data files of a large tracker are megabytes.
     return json.dumps(value, ensure_ascii=False, indent=indent, separators=(",", ": ") if indent else (",", ":")) + "\n"
 
 
@@ -41,7 +43,7 @@ def files(ds: Dataset) -> dict[str, str]:
             }
         ),
         FIGURES_CSV: figures_csv(ds),
-        SCHEMA_JSON: _json(schema.json_schema()),
+        SCHEMA_JSON: _json(schema.json_schema(), indent=2),
     }
     for country in ds.countries:
         out[f"data/countries/{country.code}.json"] = _json({**meta, "country": country_json(country)})

@@ -150,6 +150,12 @@ def date(value: PartialDate | dt.date | str | None, lang: str) -> str:
     if isinstance(value, dt.date):
         value = PartialDate(value.year, value.month, value.day)
     assert isinstance(value, PartialDate)
+    return _date(value, lang)
+
+
+@lru_cache(maxsize=8192)
+def _date(value: PartialDate, lang: str) -> str:
+    # Babel's pattern formatting is slow and a big site formats the same dates thousands of times.
     if value.precision == "day":
         return _babel_date(value.first_day, format="long", locale=lang)
     if value.precision == "month":

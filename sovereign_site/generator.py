@@ -11,16 +11,25 @@ none of Pelican's per-content machinery, which is what keeps large datasets fast
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
 
-from . import charts, compare, downloads, feeds
+from . import charts, compare, downloads, feeds, schema
 from .errors import ContentError, Problem
 from .i18n import LANGUAGES, load_catalogue
 from .plugin import state_of
 from .templating import lang_prefix
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: str
+    members: list[Any]
 
 
 class DataPagesGenerator(Generator):
@@ -77,19 +86,25 @@ class DataPagesGenerator(Generator):
                 )
 
             # Comparisons: the overview matrix (and the picker), one page per dimension
-            self.render("compare", f"{prefix}compare/index.html", base, path="compare/", cells=cells, charts=chart_by_id, groups=self.groups(lang))
+            # Past a threshold the matrix and the dimension tables are split by
+            # region, so no page grows with the number of countries.
+            regions = self.regions(lang)
+            paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
+            base.update(paged=paged, regions=regions, region=None)
+            self.render("compare", f"{prefix}compare/index.html", base, path="compare/", cells=cells, charts=chart_by_id, groups=[(r.label, r.members) for r in regions])
+            if paged:
+                for region in regions:
+                    path = f"compare/regions/{region.id}/"
+                    self.render("compare_region", f"{prefix}{path}index.html", base, path=path, cells=cells, region=region)
             for dimension in ds.dimensions:
-                self.render(
-                    f"dimensions/{dimension.kind}",
-                    f"{prefix}compare/{dimension.id}/index.html",
-                    base,
-                    path=f"compare/{dimension.id}/",
-                    dimension=dimension,
-                    cells=cells,
-                    chart=chart_by_id.get(dimension.kind),
-                    cited=compare.cited_sources,
-                    usd=lambda item: compare.usd_of(ds, item),
-                )
+                dimension_context = dict(dimension=dimension, cells=cells, cited=compare.cited_sources, usd=lambda item: compare.usd_of(ds, item))
+                template = f"dimensions/{dimension.kind}"
+                path = f"compare/{dimension.id}/"
+                self.render(template, f"{prefix}{path}index.html", base, path=path, chart=chart_by_id.get(dimension.kind), **dimension_context)
+                if paged:
+                    for region in regions:
+                        region_path = f"{path}{region.id}/"
+                        self.render(template, f"{prefix}{region_path}index.html", {**base, "countries": region.members}, path=region_path, chart=None, region=region, **dimension_context)
             self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"])
 
             # Reading and reuse
@@ -112,13 +127,14 @@ class DataPagesGenerator(Generator):
 
     # -- helpers -------------------------------------------------------------------
 
-    def groups(self, lang: str) -> list[tuple[str, list[Any]]]:
-        """Countries grouped by region, used when there are too many for one table."""
+    def regions(self, lang: str) -> list[Region]:
+        """Countries grouped by region (in the schema's order of regions)."""
         t = self.catalogue.translator(lang)
         by_region: dict[str, list[Any]] = {}
         for country in self.state.dataset.countries:
             by_region.setdefault(country.region, []).append(country)
-        return [(t(f"region.{region}"), members) for region, members in sorted(by_region.items())]
+        order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
+        return [Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]
 
     def render(self, template: str, save_as: str, base: dict[str, Any], path: str, **context: Any) -> None:
         lang = base["lang"]

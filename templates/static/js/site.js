@@ -50,7 +50,13 @@
     var data = null;
     section.hidden = false;
 
-    function chosen() { return boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }); }
+    // Columns follow the order the reader picked (and the permalink's order).
+    var order = [];
+    function chosen() {
+      order = order.filter(function (code) { return boxes.some(function (b) { return b.value === code && b.checked; }); });
+      boxes.forEach(function (b) { if (b.checked && order.indexOf(b.value) === -1) order.push(b.value); });
+      return order.slice();
+    }
 
     function render() {
       var codes = chosen();
@@ -109,6 +115,7 @@
 
     var wanted = (new URL(window.location.href).searchParams.get("c") || "").toLowerCase().split(",").filter(Boolean).slice(0, 4);
     boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) !== -1; b.addEventListener("change", render); });
+    order = wanted.filter(function (code) { return boxes.some(function (b) { return b.value === code; }); });
     fetch(section.getAttribute("data-json"))
       .then(function (response) { return response.json(); })
       .then(function (json) { data = json; render(); })
