@@ -23,6 +23,7 @@ from typing import Any
 
 from .dataset import load_dataset
 from .errors import ContentError, Problem, Report
+from .cache import BuildCache, salt_for
 from .plugin import STATE_KEY, BuildState, source_date
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -69,16 +70,37 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> dict[s
         logging.getLogger("pelican.settings").removeFilter(quiet)
 
 
-def prepare(root: Path, overrides: dict[str, Any] | None = None, strict: bool = False) -> tuple[dict[str, Any], BuildState]:
+#: Caches by project and salt; a long-running `serve` reuses them between rebuilds.
+_CACHES: dict[tuple[str, str], BuildCache] = {}
+
+
+def open_cache(root: Path, settings: dict[str, Any], theme: Path, enabled: bool) -> BuildCache:
+    salt = salt_for(settings, theme)
+    key = (str(root.resolve()), salt)
+    if key not in _CACHES:
+        _CACHES.clear()  # code, templates or settings changed: the old entries are useless
+        _CACHES[key] = BuildCache(root, salt)
+    cache = _CACHES[key]
+    cache.enabled = enabled
+    cache.hits = cache.misses = 0
+    return cache
+
+
+def prepare(
+    root: Path, overrides: dict[str, Any] | None = None, strict: bool = False, use_cache: bool = False
+) -> tuple[dict[str, Any], BuildState]:
     """Settings plus a validated dataset: everything a build needs before writing."""
     settings = load_settings(root, overrides)
     content = Path(settings["PATH"])
     theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0])
-    dataset = load_dataset(content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings))
+    cache = open_cache(root, settings, theme, use_cache)
+    dataset = load_dataset(
+        content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings), cache=cache if use_cache else None
+    )
     report = dataset.report or Report(root)
     if strict:
         report.raise_if_errors(strict=True)
-    state = BuildState(root, content, theme, dataset, report, settings.get("SITEURL", ""), strict)
+    state = BuildState(root, content, theme, dataset, report, settings.get("SITEURL", ""), strict, cache=cache)
     settings[STATE_KEY] = state
     return settings, state
 
@@ -101,6 +123,7 @@ def build(
     site_url: str | None = None,
     strict: bool = False,
     search: bool = True,
+    cache: bool = True,
     log: Any = None,
 ) -> BuildResult:
     """Build the site into ``output`` (default: the settings' OUTPUT_PATH). Raises ContentError."""
@@ -113,7 +136,7 @@ def build(
         overrides["SITEURL"] = site_url.rstrip("/")
         overrides["FEED_DOMAIN"] = site_url.rstrip("/")
     say("Validating content…")
-    settings, state = prepare(root, overrides, strict)
+    settings, state = prepare(root, overrides, strict, use_cache=cache)
     output = (output or Path(settings["OUTPUT_PATH"])).resolve()
     if output == root.resolve() or output in root.resolve().parents or output == state.content.resolve():
         raise ContentError([Problem(str(output), None, None, "refusing to use the project or content folder as the output folder")])

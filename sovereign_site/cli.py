@@ -63,12 +63,15 @@ def main() -> None:
 @click.option("--site-url", help="Public address of the site, e.g. https://example.org; used for canonical URLs, feeds and the sitemap.")
 @click.option("--strict", is_flag=True, help="Treat warnings (stale or uncited sources, unknown dimensions) as errors.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .sovereign-cache/ (a cold build).")
 @DEBUG_OPTION
-def build(project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, debug: bool) -> None:
+def build(project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, no_cache: bool, debug: bool) -> None:
     """Build the site, then swap it into the output folder in one step."""
     from .build import build as run_build
 
-    result = _guard(lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search), debug, "build failed")
+    result = _guard(
+        lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache), debug, "build failed"
+    )
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     if result.largest:

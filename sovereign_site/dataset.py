@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import schema
+from .cache import BuildCache
 from .errors import ContentError, Report
 from .yamlload import Document, YamlError, load, read_text
 
@@ -78,10 +79,21 @@ def iter_country_files(content: Path) -> Iterator[Path]:
     yield from sorted((content / "countries").glob("*.yaml"))
 
 
-def load_dataset(content: Path, *, max_source_age_days: int = DEFAULT_MAX_SOURCE_AGE_DAYS, today: dt.date | None = None) -> Dataset:
-    """Read and validate everything under ``content``; raise ContentError on errors."""
+def load_dataset(
+    content: Path,
+    *,
+    max_source_age_days: int = DEFAULT_MAX_SOURCE_AGE_DAYS,
+    today: dt.date | None = None,
+    cache: BuildCache | None = None,
+) -> Dataset:
+    """Read and validate everything under ``content``; raise ContentError on errors.
+
+    With a cache, a country file whose text (and exchange rates) did not change
+    since it last validated cleanly is not parsed again.
+    """
     report = Report(content.parent)
     files: dict[str, str] = {}
+    today = today or dt.date.today()
 
     def read(path: Path, model: type[M]) -> tuple[M | None, Document | None]:
         if not path.exists():
@@ -102,29 +114,46 @@ def load_dataset(content: Path, *, max_source_age_days: int = DEFAULT_MAX_SOURCE
 
     countries: list[schema.Country] = []
     seen: dict[str, Path] = {}
+    known_dimensions = {d.id for d in dimensions.dimensions} if dimensions is not None else None
+    # A cached result depends on the file's text and on the files it is checked against.
+    shared = (files.get(report.rel(content / "fx.yaml")), files.get(report.rel(content / "dimensions.yaml")), max_source_age_days, today)
     for path in iter_country_files(content):
+        key = text_hash = None
+        if cache is not None:
+            try:
+                text_hash = hashlib.sha256(read_text(path).encode()).hexdigest()
+            except (OSError, YamlError):
+                pass
+            else:
+                key = cache.key("country", report.rel(path), text_hash, shared)
+                hit = cache.get("country", key)
+                if hit is not None:
+                    country, problems, code_position = hit
+                    files[report.rel(path)] = text_hash
+                    report.problems.extend(problems)
+                    if _register(country, path, code_position, seen, report):
+                        countries.append(country)
+                    continue
+        before = len(report.problems)
         country, doc = read(path, schema.Country)
         if country is None or doc is None:
             continue
-        line, column = doc.locate(("code",))
-        if country.code in seen:
-            report.error(path, line, f"duplicate country code '{country.code}' (also in {report.rel(seen[country.code])})", column, "code")
-            continue
-        seen[country.code] = path
-        if path.stem != country.code:
-            report.error(path, line, f"file name '{path.name}' does not match code '{country.code}'; name it {country.code}.yaml", column, "code")
-        check_code(country.code, report, path, line, column)
-        check_country(country, doc, report, fx, max_source_age_days, today or dt.date.today())
-        countries.append(country)
+        code_position = doc.locate(("code",))
+        check_code(country.code, report, path, *code_position)
+        check_country(country, doc, report, fx, max_source_age_days, today)
+        if known_dimensions is not None:
+            for facts_key in country.facts:
+                if facts_key not in known_dimensions:
+                    line, column = doc.locate_key(("facts", facts_key))
+                    report.error(path, line, f"'{facts_key}' is not a dimension in dimensions.yaml", column, f"facts.{facts_key}")
+        own = report.problems[before:]
+        if cache is not None and key is not None and not any(p.severity == "error" for p in own):
+            cache.put("country", key, (country, own, code_position))
+        if _register(country, path, code_position, seen, report):
+            countries.append(country)
 
-    if dimensions is not None:
-        known = {d.id for d in dimensions.dimensions}
-        for country in countries:
-            for key in country.facts:
-                if key not in known:
-                    report.error(content / "countries" / f"{country.code}.yaml", None, f"'{key}' is not a dimension in dimensions.yaml", field=f"facts.{key}")
     if fx is not None and fx_doc is not None:
-        check_sources(fx_doc, fx.sources, [r.source for r in fx.rates], report, max_source_age_days, today or dt.date.today())
+        check_sources(fx_doc, fx.sources, [r.source for r in fx.rates], report, max_source_age_days, today)
     if not countries and not report.errors:
         report.error(content / "countries", None, "no country files found")
 
@@ -132,6 +161,18 @@ def load_dataset(content: Path, *, max_source_age_days: int = DEFAULT_MAX_SOURCE
     assert dimensions is not None and fx is not None and glossary is not None
     countries.sort(key=lambda c: c.code)
     return Dataset(countries, dimensions.dimensions, fx, glossary, files, report)
+
+
+def _register(country: schema.Country, path: Path, position: tuple[int | None, int | None], seen: dict[str, Path], report: Report) -> bool:
+    """Checks across files; returns False if the country must be left out (a duplicate)."""
+    line, column = position
+    if country.code in seen:
+        report.error(path, line, f"duplicate country code '{country.code}' (also in {report.rel(seen[country.code])})", column, "code")
+        return False
+    seen[country.code] = path
+    if path.stem != country.code:
+        report.error(path, line, f"file name '{path.name}' does not match code '{country.code}'; name it {country.code}.yaml", column, "code")
+    return True
 
 
 def validate(doc: Document, model: type[M], report: Report) -> M | None:

@@ -19,6 +19,8 @@ from typing import Any
 from pelican.generators import Generator
 
 from . import charts, compare, downloads, feeds, schema
+from . import format as fmt
+from .cache import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
 from .errors import ContentError, Problem
 from .i18n import LANGUAGES, load_catalogue
 from .plugin import state_of
@@ -44,6 +46,10 @@ class DataPagesGenerator(Generator):
         self.essays = {lang: [a for a in every_article if a.lang == lang] for lang in LANGUAGES}
         self.pages_by_lang = {lang: [p for p in every_page if p.lang == lang] for lang in LANGUAGES}
         self.written: list[str] = []
+        # What every cached page depends on besides its own inputs: the shared
+        # data files (dimensions, exchange rates, glossary) and the site URL.
+        ds = self.state.dataset
+        self.shared_key = digest(sorted((k, v) for k, v in ds.files.items() if "/countries/" not in k), self.state.site_url)
 
     def generate_output(self, writer: Any) -> None:
         state = self.state
@@ -72,6 +78,7 @@ class DataPagesGenerator(Generator):
                 # Links to a few countries of the same region: a list of every
                 # country on every page would grow with the square of their number.
                 neighbours = [c for c in regions[country.region] if c.code != country.code][:12]
+                essays_about = [e for e in self.essays[lang] if country.code in getattr(e, "countries", [])]
                 self.render(
                     "country",
                     f"{prefix}countries/{country.code}/index.html",
@@ -80,9 +87,15 @@ class DataPagesGenerator(Generator):
                     country=country,
                     neighbours=neighbours,
                     cells=cells[country.code],
-                    timeline=charts.timeline_chart(ds, lang, [country]),
+                    lazy={"timeline": lambda country=country, lang=lang: charts.timeline_chart(ds, lang, [country])},
                     usd=lambda item: compare.usd_of(ds, item),
-                    essays_about=[e for e in self.essays[lang] if country.code in getattr(e, "countries", [])],
+                    essays_about=essays_about,
+                    cache_key=(
+                        self.country_hash(country),
+                        [(c.code, c.names.ko, c.names.en) for c in neighbours],
+                        [(e.url, e.title) for e in essays_about],
+                        [(c.code, c.names.ko, c.names.en) for c in ds.countries] if len(ds.countries) <= 24 else len(ds.countries),
+                    ),
                 )
 
             # Comparisons: the overview matrix (and the picker), one page per dimension
@@ -104,7 +117,16 @@ class DataPagesGenerator(Generator):
                 if paged:
                     for region in regions:
                         region_path = f"{path}{region.id}/"
-                        self.render(template, f"{prefix}{region_path}index.html", {**base, "countries": region.members}, path=region_path, chart=None, region=region, **dimension_context)
+                        self.render(
+                            template,
+                            f"{prefix}{region_path}index.html",
+                            {**base, "countries": region.members},
+                            path=region_path,
+                            chart=None,
+                            region=region,
+                            cache_key=(dimension.id, [self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in regions]),
+                            **dimension_context,
+                        )
             self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"])
 
             # Reading and reuse
@@ -136,21 +158,56 @@ class DataPagesGenerator(Generator):
         order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
         return [Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]
 
-    def render(self, template: str, save_as: str, base: dict[str, Any], path: str, **context: Any) -> None:
-        lang = base["lang"]
-        other = base["other_lang"]
-        page = {
-            **base,
-            **context,
-            "page_path": path,
-            "page_url": lang_prefix(lang) + path,
-            "other_url": lang_prefix(other) + path,
-            "SITEURL": self.settings.get("SITEURL", ""),
-            "SITENAME": self.settings.get("SITENAME", ""),
-            "build_date": self.state.dataset.as_of,
-        }
-        html = self.get_template(template).render(page)
-        self.write(save_as, html)
+    def render(
+        self,
+        template: str,
+        save_as: str,
+        base: dict[str, Any],
+        path: str,
+        cache_key: tuple[Any, ...] | None = None,
+        lazy: dict[str, Any] | None = None,
+        **context: Any,
+    ) -> None:
+        """Render one page, or take it from the cache when ``cache_key`` (what it depends on) is unchanged.
+
+        ``lazy`` maps context names to functions computed only when the page is
+        actually rendered (a chart is not drawn for a page the cache already has).
+        """
+        cache = self.state.cache if self.state.cache is not None and self.state.cache.enabled else None
+        key = cache.key("page", template, save_as, self.shared_key, cache_key) if cache and cache_key is not None else None
+        html = cache.get("page", key) if cache and key else None
+        if html is None:
+            lang = base["lang"]
+            other = base["other_lang"]
+            page = {
+                **base,
+                **context,
+                **{name: make() for name, make in (lazy or {}).items()},
+                "page_path": path,
+                "page_url": lang_prefix(lang) + path,
+                "other_url": lang_prefix(other) + path,
+                "SITEURL": self.settings.get("SITEURL", ""),
+                "SITENAME": self.settings.get("SITENAME", ""),
+                # Placeholders, filled in by write(): see sovereign_site/cache.py.
+                "dataset_version": VERSION_TOKEN,
+                "dataset_as_of": AS_OF_PLACEHOLDER,
+            }
+            html = self.get_template(template).render(page)
+            if cache and key:
+                cache.put("page", key, html)
+        self.write(save_as, self.fill_placeholders(html))
+
+    def country_hash(self, country: Any) -> str:
+        return self.state.dataset.files.get(f"content/countries/{country.code}.yaml", country.model_dump_json())
+
+    def fill_placeholders(self, html: str) -> str:
+        if "@@SOVEREIGN-" not in html:
+            return html
+        ds = self.state.dataset
+        html = html.replace(VERSION_TOKEN, ds.version).replace(AS_OF_TOKEN, ds.as_of.isoformat())
+        for lang in LANGUAGES:
+            html = html.replace(as_of_text_token(lang), fmt.date(ds.as_of, lang))
+        return html
 
     def write(self, relative: str, text: str) -> None:
         out = Path(self.output_path)

@@ -39,10 +39,16 @@ class Catalogue:
         return _
 
 
-@lru_cache(maxsize=8)
 def load_catalogue(theme: Path) -> Catalogue:
+    """The catalogue of ``theme``, read again whenever a message file changes (``serve`` edits them)."""
+    paths = tuple(sorted((theme / "messages").glob("*.yaml")))
+    return _load(paths, tuple(p.read_bytes() for p in paths))
+
+
+@lru_cache(maxsize=4)
+def _load(paths: tuple[Path, ...], contents: tuple[bytes, ...]) -> Catalogue:
     messages: dict[str, dict[str, str]] = {}
-    for path in sorted((theme / "messages").glob("*.yaml")):
+    for path in paths:
         data = load(path).data or {}
         for key, value in data.items():
             if key in messages and "TODO-DEDUPE" == "":

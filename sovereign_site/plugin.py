@@ -37,6 +37,7 @@ class BuildState:
     report: Report
     site_url: str = ""
     strict: bool = False
+    cache: Any = None  # a BuildCache; None for plain `pelican` runs
     stats: dict[str, Any] = field(default_factory=dict)
 
 
@@ -80,7 +81,19 @@ def on_readers_init(readers: Any) -> None:
 def on_generator_init(generator: Any) -> None:
     from .templating import install
 
-    install(generator.env, state_of(generator.settings))
+    state = state_of(generator.settings)
+    install(generator.env, state)
+    # Pelican's Markdown reader is disabled (no `markdown` package); ours reads .md,
+    # so Pelican must not warn that .md files are skipped.
+    for ext in ("md", "markdown", "mkd", "mdown"):
+        generator.readers.disabled_readers.pop(ext, None)
+    if state.cache is not None and state.cache.enabled:
+        # Compiled templates survive between builds; Jinja keys them by source checksum.
+        from jinja2 import FileSystemBytecodeCache
+
+        folder = state.cache.dir / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def on_get_generators(pelican: Any) -> Any:

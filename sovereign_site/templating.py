@@ -17,6 +17,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from . import format as fmt
+from .cache import AsOfPlaceholder, as_of_text_token
 from .i18n import DEFAULT_LANG, load_catalogue
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def install(env: Environment, state: BuildState) -> None:
     def _with_lang(func: Any) -> Any:
         @pass_context
         def call(ctx: Context, *args: Any, **kwargs: Any) -> str:
+            if args and isinstance(args[0], AsOfPlaceholder):
+                return as_of_text_token(page_lang(ctx))  # filled in when the page is written
             return func(*args, lang=page_lang(ctx), **kwargs)
 
         return call

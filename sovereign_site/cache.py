@@ -1,0 +1,127 @@
+"""The build cache: validated country files and rendered pages, keyed by what they depend on.
+
+A warm build skips the work whose inputs did not change. Every key starts
+with a *salt* that changes whenever the package (its version or any of its
+source files), the templates or the settings change, so a cache can never
+serve output made by other code. Entries live in ``.sovereign-cache/`` in the
+project (never committed); deleting the folder is always safe.
+
+Pages in the cache hold placeholders instead of the dataset version and
+as-of date, which every page's footer shows: otherwise any edit anywhere
+would change every page and nothing could be reused. The placeholders are
+filled in when a page is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".sovereign-cache"
+VERSION_TOKEN = "@@SOVEREIGN-DATASET-VERSION@@"
+AS_OF_TOKEN = "@@SOVEREIGN-AS-OF@@"
+
+
+def as_of_text_token(lang: str) -> str:
+    return f"@@SOVEREIGN-AS-OF-{lang}@@"
+
+
+class AsOfPlaceholder:
+    """Stands in for the dataset's as-of date in templates; see the module docstring."""
+
+    def isoformat(self) -> str:
+        return AS_OF_TOKEN
+
+    def __str__(self) -> str:
+        return AS_OF_TOKEN
+
+
+AS_OF_PLACEHOLDER = AsOfPlaceholder()
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def tree_digest(*roots: Path) -> str:
+    """A hash of every file under ``roots`` (names and contents)."""
+    h = hashlib.sha256()
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in files:
+            h.update(str(path.relative_to(root.parent)).encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class BuildCache:
+    """A folder of pickled entries under content-derived keys."""
+
+    def __init__(self, root: Path, salt: str, enabled: bool = True) -> None:
+        self.dir = root / CACHE_DIR
+        self.salt = salt
+        self.enabled = enabled
+        self.hits = 0
+        self.misses = 0
+        # In a long-running `serve`, entries also stay in memory between rebuilds.
+        self.memory: dict[str, Any] = {}
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.dir / kind / key[:2] / key
+
+    def key(self, *parts: object) -> str:
+        return digest(self.salt, *parts)
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        memo = self.memory.get(f"{kind}/{key}")
+        if memo is not None:
+            self.hits += 1
+            return memo
+        path = self._path(kind, key)
+        try:
+            with path.open("rb") as f:
+                value = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.memory[f"{kind}/{key}"] = value
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        self.memory[f"{kind}/{key}"] = value
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a killed build never leaves a torn entry.
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+
+def salt_for(settings: dict[str, Any], theme: Path) -> str:
+    """What every cache key depends on: package code and version, templates, settings."""
+    from . import __version__
+
+    package = Path(__file__).parent
+    relevant = []
+    for name, value in sorted(settings.items()):
+        if name.isupper() and not name.startswith("_") and name != "OUTPUT_PATH":
+            try:  # plain data only: reprs of functions carry memory addresses
+                relevant.append((name, json.dumps(value, sort_keys=True)))
+            except TypeError:
+                continue
+    return digest(__version__, tree_digest(package), tree_digest(theme), relevant)

@@ -1,0 +1,104 @@
+"""The build cache: warm builds equal cold ones, and every kind of change invalidates what it must."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sovereign_site
+from sovereign_site.build import build
+from sovereign_site.cache import salt_for
+
+from conftest import REPO, copy_project
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build(project: Path, out: Path, cache: bool = True):
+    return build(project, out, search=False, cache=cache, log=lambda message: None)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    # Templates are copied (not linked) so a test can change them.
+    project = copy_project(tmp_path / "p", essays=True)
+    (project / "templates").unlink()
+    shutil.copytree(REPO / "templates", project / "templates")
+    return project
+
+
+def test_warm_build_equals_cold_build_after_an_edit(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "first")
+    kr = project / "content" / "countries" / "kr.yaml"
+    kr.write_text(kr.read_text(encoding="utf-8").replace("  ko: 대한민국", "  ko: 대한민국(시험)", 1), encoding="utf-8")
+    warm = _build(project, tmp_path / "warm")
+    cold = _build(project, tmp_path / "cold", cache=False)
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+    assert warm.pages == cold.pages
+    # The edit reached the country's page and the pages that list it.
+    assert "대한민국(시험)" in (tmp_path / "warm" / "countries/kr/index.html").read_text(encoding="utf-8")
+    assert "대한민국(시험)" in (tmp_path / "warm" / "compare/index.html").read_text(encoding="utf-8")
+    # The footer's dataset version changed on pages that came from the cache too.
+    version = (tmp_path / "warm" / "countries/us/index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "first" / "countries/us/index.html").read_text(encoding="utf-8") != version
+
+
+def test_unchanged_country_pages_come_from_the_cache(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "a")
+    from sovereign_site import build as build_module
+
+    _build(project, tmp_path / "b")
+    cache = next(iter(build_module._CACHES.values()))
+    assert cache.hits >= 12  # six countries, two languages
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_a_template_change_invalidates(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "a")
+    country = project / "templates" / "country.html"
+    country.write_text(country.read_text(encoding="utf-8").replace('<article class="country"', '<article class="country changed"', 1), encoding="utf-8")
+    _build(project, tmp_path / "b")
+    assert 'class="country changed"' in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
+
+
+def test_a_message_change_invalidates(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "a")
+    messages = project / "templates" / "messages" / "site.yaml"
+    messages.write_text(messages.read_text(encoding="utf-8").replace("country.archetype: {ko: 전략 유형,", "country.archetype: {ko: 전략 유형(바뀜),", 1), encoding="utf-8")
+    _build(project, tmp_path / "b")
+    assert "전략 유형(바뀜)" in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
+
+
+def test_a_settings_change_invalidates(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "a")
+    settings = project / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('SITEURL = ""', 'SITEURL = "https://changed.example"', 1), encoding="utf-8")
+    _build(project, tmp_path / "b")
+    assert 'href="https://changed.example/countries/kr/"' in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
+
+
+def test_a_package_version_change_changes_the_salt(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sovereign_site.build import load_settings
+
+    settings = load_settings(project)
+    before = salt_for(settings, project / "templates")
+    monkeypatch.setattr(sovereign_site, "__version__", "999.0")
+    assert salt_for(settings, project / "templates") != before
+
+
+def test_a_data_file_shared_by_all_pages_invalidates(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "a")
+    dims = project / "content" / "dimensions.yaml"
+    dims.write_text(dims.read_text(encoding="utf-8").replace("label: {ko: 인재, en: Talent}", "label: {ko: 인재(바뀜), en: Talent}", 1), encoding="utf-8")
+    _build(project, tmp_path / "b")
+    assert "인재(바뀜)" in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
+
+
+def test_no_cache_leaves_no_cache_folder(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", essays=False, countries=["kr"])
+    _build(project, tmp_path / "out", cache=False)
+    assert not (project / ".sovereign-cache").exists()
