@@ -18,17 +18,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from . import format as fmt
 from .dataset import Dataset
 from .schema import UNKNOWN, Compute, Country, FoundationModel, Funding, FxRate, PartialDate
+from .yamlload import load
 
 LANGS = ("ko", "en")
-#: Every chart is this wide in user units. A 640-wide viewBox shrunk onto a 360px
-#: phone scales by 0.56, so the smallest text below (13 units) still lands near 7.5px
-#: and body labels (15–17 units) near 9px; long charts grow taller instead.
+#: Every chart is this wide in user units; charts with many items grow taller, never
+#: narrower, so the text keeps its size (see the font sizes below).
 WIDTH = 640
 MARGIN = 16
 #: How many countries a chart names before it groups the rest as "others".
@@ -36,16 +36,27 @@ TOP_N = 12
 #: The timeline's lane cap: this many countries, then one "others" lane.
 MAX_LANES = 20
 #: Bars drawn per country in the funding and compute charts; the table has the rest.
-MAX_ITEMS_PER_COUNTRY = 4
+MAX_ITEMS_PER_COUNTRY = 6
 #: The archetype chart groups unlabelled countries on a grid of this many cells a side,
 #: so its size stays bounded however many countries there are.
 ARCHETYPE_GRID = 20
 PALETTE_SIZE = 8
+#: Font sizes in user units. At 360px the 640-wide chart is drawn at 0.56 scale, so the
+#: smallest (15) still comes out near 8.5px and body text near 9.5px; at full width 1.1 scale.
+FS_TICK = 15
+FS_SMALL = 15
+FS_AXIS = 16
+FS_VALUE = 16
+FS_BODY = 17
+FS_HEAD = 19
 TIMELINE_START_YEAR = 2017
 
 _MESSAGES_PATH = Path(__file__).parent.parent / "templates" / "messages" / "charts.yaml"
+#: Every key in charts.yaml carries this prefix, so it cannot clash with the site's messages.
+_KEY_PREFIX = "charts."
 _BOUND_MARK = {"up-to": "≤", "more-than": "+", "at-least": "+", "about": "≈"}
 _SECTOR_ORDER = {"public": 0, "mixed": 1, "private": 2}
+_STATUS_ORDER = {"operational": 0, "delivered": 1, "announced": 2, "plan": 3}
 
 
 @dataclass(frozen=True)
@@ -66,22 +77,25 @@ class Chart:
 
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, dict[str, str]]:
-    """The chart strings, read once. The site's i18n module will merge this file later."""
-    data = yaml.safe_load(_MESSAGES_PATH.read_text(encoding="utf-8"))
+    """The chart strings, read once with the project's YAML loader.
+
+    The site's i18n module merges every file in templates/messages/ for the templates;
+    the charts read only their own file, so they do not depend on the others.
+    """
+    data = load(_MESSAGES_PATH).data
     if not isinstance(data, dict):
         raise ValueError(f"{_MESSAGES_PATH}: expected a mapping of keys to {{ko, en}}")
     return data
 
 
 def message_keys() -> list[str]:
-    """Every key in the chart catalogue (used by the tests to check completeness)."""
+    """Every key in the chart catalogue, with its "charts." prefix (the tests check them all)."""
     return sorted(_catalogue())
 
 
 def _t(key: str, lang: str, **values: Any) -> str:
     """A localized string; ``values`` fill its ``{placeholders}`` (data never becomes a template)."""
-    entry = _catalogue()[key]
-    text = entry[lang]
+    text = _catalogue()[_KEY_PREFIX + key][lang]
     return text.format(**values) if values else text
 
 
@@ -105,17 +119,18 @@ def _sig(value: float, digits: int = 3) -> float:
     """Round to significant digits: converted amounts are estimates, not to the dollar."""
     if value <= 0:
         return 0.0
-    return round(value, digits - 1 - int(math.floor(math.log10(value))))
+    return round(value, digits - 1 - math.floor(math.log10(value)))
 
 
 def _char_width(ch: str) -> float:
+    """Width in ems, sized for wide fonts (DejaVu Sans, Noto Sans CJK) so estimates err wide."""
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 1.0
     if ch in " .,:;'|!il()[]·`":
-        return 0.32
-    if ch.isupper() or ch in "mwMW@%—₩€£":
-        return 0.78
-    return 0.58
+        return 0.34
+    if ch.isupper() or ch in "mwMW@%—₩€£≈≤":
+        return 0.8
+    return 0.62
 
 
 def _text_width(text: str, size: float) -> float:
@@ -136,6 +151,23 @@ def _fit(text: str, size: float, width: float) -> str:
             break
         out.append(ch)
     return "".join(out).rstrip() + "…"
+
+
+def _wrap(text: str, size: float, width: float, max_lines: int = 2) -> list[str]:
+    """Break ``text`` at spaces into at most ``max_lines`` lines of ``width``; the last is shortened if needed."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if not current or _text_width(candidate, size) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    return [_fit(line, size, width) for line in lines]
 
 
 # --- the SVG writer --------------------------------------------------------------
@@ -166,6 +198,10 @@ class _Svg:
         return "".join(out)
 
     def el(self, tag: str, **attrs: Any) -> None:
+        if tag == "line" and "stroke" not in attrs and attrs.get("cls") != "grid":
+            # A fallback for readers without the stylesheet (feeds, reader modes): lines would
+            # otherwise be invisible. charts.css overrides it, as CSS beats presentation attributes.
+            attrs["stroke"] = "currentColor"
         self.parts.append(f"<{tag}{self._attrs(attrs)}/>")
 
     def open(self, tag: str, **attrs: Any) -> None:
@@ -195,8 +231,8 @@ class _Svg:
         pattern_id = f"{self.id}-{name}"
         self.defs.append(
             f'<pattern id="{escape(pattern_id)}" width="6" height="6" patternUnits="userSpaceOnUse" '
-            f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch-line {escape(cls)}"/>'
-            "</pattern>"
+            f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch-line {escape(cls)}" '
+            'stroke="currentColor"/></pattern>'
         )
         return f"url(#{pattern_id})"
 
@@ -226,13 +262,20 @@ class _LogScale:
     b: float
 
     @classmethod
-    def around(cls, values: Iterable[float], a: float, b: float) -> _LogScale:
+    def around(cls, values: Iterable[float], a: float, b: float, headroom: bool = False) -> _LogScale:
+        """Whole decades around the values; ``headroom`` keeps the largest off the far edge (for marks)."""
         vals = [v for v in values if v > 0]
         if not vals:
             return cls(1.0, 10.0, a, b)
+        if headroom:
+            # Marks, not bars: a margin of a fifth of a decade each side rather than whole empty decades,
+            # widened to span at least one decade so there is always a gridline to read against.
+            lo_exp, hi_exp = math.log10(min(vals)) - 0.2, math.log10(max(vals)) + 0.2
+            widen = max(0.0, 1.0 - (hi_exp - lo_exp)) / 2
+            return cls(10.0 ** (lo_exp - widen), 10.0 ** (hi_exp + widen), a, b)
         low = math.floor(math.log10(min(vals)) + 1e-9)
-        # The smallest bar must not have zero length, so start a decade below an exact power of ten.
-        if 10.0**low >= min(vals) * (1 - 1e-9):
+        # The smallest bar must stay visible: start a decade lower when it sits just above a power of ten.
+        if math.log10(min(vals)) - low < 0.15:
             low -= 1
         high = max(math.ceil(math.log10(max(vals)) - 1e-9), low + 1)
         return cls(10.0**low, 10.0**high, a, b)
@@ -243,7 +286,7 @@ class _LogScale:
         return self.a + share * (self.b - self.a)
 
     def ticks(self) -> list[float]:
-        low, high = round(math.log10(self.lo)), round(math.log10(self.hi))
+        low, high = math.ceil(math.log10(self.lo) - 1e-9), math.floor(math.log10(self.hi) + 1e-9)
         step = 1 if high - low <= 7 else 2
         return [10.0**k for k in range(low, high + 1, step)]
 
@@ -313,12 +356,17 @@ class _Placer:
         Returns the text x, its anchor and the box the label may fill (the caller sets baselines
         from the box's top), or None when every spot is taken.
         """
-        for gap in (r + 4, r + 14):
+        for gap in (r + 4, r + 16, r + 32):
+            d = gap * 0.7
             spots: list[tuple[float, str, Box]] = [
                 (x + gap, "start", (x + gap, y - h / 2, x + gap + w, y + h / 2)),
                 (x - gap, "end", (x - gap - w, y - h / 2, x - gap, y + h / 2)),
                 (x, "middle", (x - w / 2, y - gap - h, x + w / 2, y - gap)),
                 (x, "middle", (x - w / 2, y + gap, x + w / 2, y + gap + h)),
+                (x + d, "start", (x + d, y - d - h, x + d + w, y - d)),
+                (x + d, "start", (x + d, y + d, x + d + w, y + d + h)),
+                (x - d, "end", (x - d - w, y - d - h, x - d, y - d)),
+                (x - d, "end", (x - d - w, y + d, x - d, y + d + h)),
             ]
             for lx, anchor, box in spots:
                 if self.free(box):
@@ -341,24 +389,26 @@ class _Swatch:
 
 def _legend(svg: _Svg, y: float, items: list[_Swatch]) -> float:
     """Lay legend entries out left to right, wrapping; return the y below the legend."""
-    x = MARGIN
-    row_h = 24
-    size = 14
+    x: float = MARGIN
+    row_h = 28
+    size = FS_AXIS
     for item in items:
         w = 22 + _text_width(item.label, size) + 16
         if x > MARGIN and x + w > WIDTH - MARGIN:
             x, y = MARGIN, y + row_h
         cy = y + row_h / 2
         if item.kind == "rect":
-            svg.el("rect", x=x, y=cy - 6, width=16, height=12, cls=item.cls, fill=item.fill)
+            svg.el("rect", x=x, y=cy - 6, width=16, height=12, cls=f"{item.cls} swatch", fill=item.fill)
         elif item.kind == "glyph":
             svg.text(x + 8, cy + 5, item.glyph, size=16, cls="bound", anchor="middle")
         elif item.kind == "marker":
-            _marker(svg, item.shape, x + 8, cy, 6, item.cls)
+            _marker(svg, item.shape, x + 8, cy, 6, f"{item.cls} swatch")
         elif item.kind == "line":
-            svg.el("line", x1=x + 8, y1=cy - 8, x2=x + 8, y2=cy + 8, cls=item.cls)
-            svg.el("line", x1=x + 4, y1=cy + 8, x2=x + 12, y2=cy + 8, cls=item.cls)
-        svg.text(x + 22, cy + 5, _fit(item.label, size, WIDTH - 2 * MARGIN - 22), size=size)
+            svg.el("line", x1=x + 8, y1=cy - 8, x2=x + 8, y2=cy + 8, cls=f"{item.cls} swatch")
+            svg.el("line", x1=x + 4, y1=cy + 8, x2=x + 12, y2=cy + 8, cls=f"{item.cls} swatch")
+        svg.text(
+            x + 22, cy + 5, _fit(item.label, size, WIDTH - 2 * MARGIN - 22), size=size, cls="legend", tip=item.label
+        )
         x += w
     return y + row_h + 6
 
@@ -379,6 +429,13 @@ def _marker(svg: _Svg, shape: int, x: float, y: float, r: float, cls: str) -> No
         svg.el("path", d=f"M{_f(x)},{_f(y - s)}L{_f(x + s)},{_f(y)}L{_f(x)},{_f(y + s)}L{_f(x - s)},{_f(y)}Z", cls=cls)
 
 
+def _leader(svg: _Svg, x: float, y: float, r: float, box: Box) -> None:
+    """A thin line from a mark to its label when the label had to move away from the mark."""
+    nx, ny = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    if math.hypot(nx - x, ny - y) > r + 8:
+        svg.el("line", x1=x, y1=y, x2=nx, y2=ny, cls="leader")
+
+
 def _no_data(svg: _Svg, y: float, lang: str) -> float:
     svg.text(WIDTH / 2, y + 30, _t("chart.no_data", lang), size=16, cls="muted", anchor="middle")
     return y + 50
@@ -396,6 +453,33 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+_STYLE_MEMO: dict[tuple[int, str], dict[str, int]] = {}
+
+
+def _style_index(ds: Dataset) -> dict[str, int]:
+    """One palette slot per country (memoised: each country page's timeline asks for it)."""
+    key = (id(ds), ds.version)
+    if key not in _STYLE_MEMO:
+        _STYLE_MEMO.clear()
+        _STYLE_MEMO[key] = _compute_style_index(ds)
+    return _STYLE_MEMO[key]
+
+
+def _compute_style_index(ds: Dataset) -> dict[str, int]:
+    """One palette slot per country, the same in every chart of a page, by prominence.
+
+    Prominence is the largest public funding figure in US dollars (then the code), so with up
+    to eight countries each has a colour of its own, and the best-known ones keep theirs as
+    more countries are added.
+    """
+
+    def headline(country: Country) -> float:
+        return _headline([_convert(ds, country, item) for item in _listed(country.funding)])
+
+    ranked = sorted(ds.countries, key=lambda c: (-headline(c), c.code))
+    return {c.code: i for i, c in enumerate(ranked)}
+
+
 def _colour(index: int) -> str:
     return f"c{index % PALETTE_SIZE}"
 
@@ -407,10 +491,6 @@ def _shape(index: int) -> int:
 
 def _others_label(n: int, lang: str) -> str:
     return _t("chart.others", lang, n=fmt.number(n, lang, 0))
-
-
-def _dash(value: str | None) -> str:
-    return value if value else "—"
 
 
 def _country_sort_key(country: Country) -> str:
@@ -455,30 +535,36 @@ def _bar_panel(
     values = [v for g in groups for b in g.bars for v in (b.value, b.value_max or b.value)]
     x0, x1 = MARGIN, WIDTH - MARGIN
     scale = _LogScale.around(values, x0, x1)
-    svg.text(x0, y + 14, axis_label, size=14, cls="axis muted")
-    y += 22
+    svg.text(x0, y + 15, axis_label, size=FS_AXIS, cls="axis muted")
+    y += 24
     ticks = scale.ticks()
-
-    def tick_row(ty: float) -> None:
-        for i, tick in enumerate(ticks):
-            anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
-            svg.text(scale(tick), ty, tick_label(tick), size=13, cls="tick muted", anchor=anchor)
-
-    tick_row(y + 13)
-    y += 20
+    tick_row = _tick_labeller(svg, [(scale(t), tick_label(t)) for t in ticks], x0, x1)
+    tick_row(y + 14)
+    y += 22
     grid_top = y
     parts_start = len(svg.parts)
     n_bars = 0
     for group in groups:
-        svg.text(x0, y + 20, _fit(group.title, 17, x1 - x0), size=17, cls="strong")
-        y += 28
+        svg.text(x0, y + 22, _fit(group.title, FS_HEAD, x1 - x0), size=FS_HEAD, cls="strong", tip=group.title)
+        y += 30
         for bar in group.bars:
             n_bars += 1
-            svg.text(x0, y + 15, _fit(bar.label, 15, x1 - x0), size=15, tip=bar.label)
-            top = y + 21
+            lines = _wrap(bar.label, FS_BODY, x1 - x0)
+            for line in lines:
+                svg.text(x0, y + 17, line, size=FS_BODY, tip=bar.label if len(lines) == 1 else None)
+                y += 21
+            top = y + 2
             end = scale(bar.value)
-            svg.el("rect", x=x0, y=top, width=max(end - x0, 1), height=16, cls=f"bar {bar.cls}", fill=bar.fill,
-                   data_value=None if bar.data_value is None else str(round(bar.data_value)))
+            svg.el(
+                "rect",
+                x=x0,
+                y=top,
+                width=max(end - x0, 1),
+                height=16,
+                cls=f"bar {bar.cls}",
+                fill=bar.fill,
+                data_value=None if bar.data_value is None else str(round(bar.data_value)),
+            )
             tip_end = end
             if bar.value_max and bar.value_max > bar.value:
                 tip_end = scale(bar.value_max)
@@ -486,17 +572,28 @@ def _bar_panel(
                 svg.el("line", x1=tip_end, y1=top + 3, x2=tip_end, y2=top + 13, cls="range")
             mark = _BOUND_MARK.get(bar.bound, "")
             text = f"{mark} {bar.text}" if mark else bar.text
-            width = _text_width(text, 14)
+            width = _text_width(text, FS_VALUE)
             if tip_end + 6 + width <= x1:
-                svg.text(tip_end + 6, top + 13, text, size=14, cls="value")
-            elif end - 6 - width >= x0:
-                svg.text(end - 6, top + 13, text, size=14, cls="value halo", anchor="end")
+                svg.text(tip_end + 6, top + 13.5, text, size=FS_VALUE, cls="value")
             else:
-                svg.text(x0 + 4, top + 13, _fit(text, 14, x1 - x0 - 4), size=14, cls="value halo", tip=text)
-            y += 46
+                # No room after a long bar: the value goes on its own line, ending under the bar's end,
+                # rather than over the bar where hatching would make it hard to read.
+                y += 20
+                fitted = _fit(text, FS_VALUE, x1 - x0)
+                if _text_width(fitted, FS_VALUE) <= tip_end - x0:
+                    svg.text(tip_end, top + 34, fitted, size=FS_VALUE, cls="value", anchor="end", tip=text)
+                else:
+                    # Longer than the bar: start at the axis, so a wider font can only run right, into the margin.
+                    svg.text(x0, top + 34, fitted, size=FS_VALUE, cls="value", tip=text)
+            y += 28
         if group.hidden:
-            svg.text(x0, y + 12, _t("chart.more_in_table", lang, n=fmt.number(group.hidden, lang, 0)),
-                     size=13, cls="muted")
+            svg.text(
+                x0,
+                y + 12,
+                _t("chart.more_in_table", lang, n=fmt.number(group.hidden, lang, 0)),
+                size=FS_SMALL,
+                cls="muted",
+            )
             y += 20
         y += 6
     # Gridlines go under the bars: insert them before the bars drawn above.
@@ -505,9 +602,31 @@ def _bar_panel(
     ]
     svg.parts[parts_start:parts_start] = grid
     if n_bars > 8:
-        tick_row(y + 14)
-        y += 22
+        tick_row(y + 16)
+        y += 24
     return y
+
+
+def _tick_labeller(svg: _Svg, ticks: list[tuple[float, str]], x0: float, x1: float) -> Callable[[float], None]:
+    """A function drawing a row of tick labels, skipping any that would overlap the previous one."""
+    kept: list[tuple[float, str, str]] = []
+    right_edge = -math.inf
+    for i, (x, label) in enumerate(ticks):
+        w = _text_width(label, FS_TICK)
+        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
+        left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+        if left < right_edge + 8:
+            if anchor != "end" or not kept:
+                continue
+            kept.pop()  # the last tick matters more than the one before it
+        kept.append((x, label, anchor))
+        right_edge = left + w
+
+    def draw(y: float) -> None:
+        for x, label, anchor in kept:
+            svg.text(x, y, label, size=FS_TICK, cls="tick muted", anchor=anchor)
+
+    return draw
 
 
 # --- funding -----------------------------------------------------------------------------
@@ -523,7 +642,7 @@ class _Money:
 
 
 def _convert(ds: Dataset, country: Country, item: Funding) -> _Money:
-    if item.amount == UNKNOWN:
+    if isinstance(item.amount, str):  # "unknown"
         return _Money(country, item, None, None, None)
     assert isinstance(item.amount, float)
     converted = ds.to_usd(item.amount, item.currency, item.year)
@@ -537,14 +656,18 @@ def _convert(ds: Dataset, country: Country, item: Funding) -> _Money:
 def _usd_text(money: _Money, lang: str) -> str:
     if money.usd is None:
         return fmt.unknown(lang)
+    item = money.item
+    if item.currency == "USD":
+        # Already in dollars: exact, not "about" a conversion.
+        return fmt.money(item.amount, "USD", lang, "exact", item.amount_max)
     text = fmt.usd(_sig(money.usd), lang)
     if money.usd_max:
-        text = f"{text}–{fmt.usd(_sig(money.usd_max), lang)}"
+        text = f"{text}–{fmt.money(_sig(money.usd_max), 'USD', lang)}"
     return text
 
 
 def _money_label(money: _Money, lang: str) -> str:
-    """ "₩10.1 trillion ($7.21 billion, 2025 rate)": the original first, the conversion in brackets."""
+    """ "₩10.1 trillion (about $7.1 billion, 2025 rate)": the original first, the conversion in brackets."""
     item = money.item
     original = fmt.money(item.amount, item.currency, lang, item.bound, item.amount_max)
     if item.currency == "USD" or money.rate is None:
@@ -557,7 +680,9 @@ def _rate_text(rate: FxRate | None, currency: str, lang: str) -> str:
         return "—"
     if rate is None:
         return _t("funding.no_rate", lang)
-    return _t("funding.rate", lang, currency=currency, rate=fmt.number(rate.per_usd, lang, 4), year=rate.year)
+    # fmt.number keeps two decimals; a rate such as 0.8039 GBP needs four to be exact.
+    per_usd = format_decimal(round(rate.per_usd, 4), format="#,##0.####", locale=lang)
+    return _t("funding.rate", lang, currency=currency, rate=per_usd, year=rate.year)
 
 
 def _used_rates(moneys: Iterable[_Money]) -> list[FxRate]:
@@ -567,8 +692,9 @@ def _used_rates(moneys: Iterable[_Money]) -> list[FxRate]:
 
 
 def _headline(moneys: list[_Money], sector: str | None = "public") -> float:
-    return max((m.usd for m in moneys if m.usd is not None and (sector is None or m.item.sector == sector)),
-               default=0.0)
+    return max(
+        (m.usd for m in moneys if m.usd is not None and (sector is None or m.item.sector == sector)), default=0.0
+    )
 
 
 def funding_chart(ds: Dataset, lang: str) -> Chart:
@@ -586,59 +712,88 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
     sectors_seen: set[str] = set()
     bounds_seen: set[str] = set()
     for country in top:
-        moneys = sorted((m for m in per_country[country.code] if m.usd is not None),
-                        key=lambda m: (_SECTOR_ORDER[m.item.sector], -(m.usd or 0), m.item.id))
+        moneys = sorted(
+            (m for m in per_country[country.code] if m.usd is not None),
+            key=lambda m: (_SECTOR_ORDER[m.item.sector], -(m.usd or 0), m.item.id),
+        )
         shown = moneys[:MAX_ITEMS_PER_COUNTRY]
         group = _Group(_name(country, lang), hidden=len(moneys) - len(shown))
         for m in shown:
             assert m.usd is not None
             sectors_seen.add(m.item.sector)
             bounds_seen.add(m.item.bound)
-            group.bars.append(_Bar(
-                label=f"{m.item.label.get(lang)} · {_t('sector.' + m.item.sector, lang)}",
-                value=m.usd, value_max=m.usd_max, text=_money_label(m, lang), cls=m.item.sector,
-                fill=hatch if m.item.sector == "private" else None, bound=m.item.bound, data_value=m.usd,
-            ))
+            group.bars.append(
+                _Bar(
+                    label=f"{m.item.label.get(lang)} · {_t('sector.' + m.item.sector, lang)}",
+                    value=m.usd,
+                    value_max=m.usd_max,
+                    text=_money_label(m, lang),
+                    cls=m.item.sector,
+                    fill=hatch if m.item.sector == "private" else None,
+                    bound=m.item.bound,
+                    data_value=m.usd,
+                )
+            )
         groups.append(group)
-    if rest:
-        total = sum(_headline(per_country[c.code]) for c in rest)
-        if total > 0:
-            groups.append(_Group(_others_label(len(rest), lang), [_Bar(
-                label=_t("funding.others_bar", lang), value=total,
-                text=fmt.usd(_sig(total), lang), cls="others", data_value=total)]))
+    # "Others": the sum of each remaining country's largest public figure (summing one figure
+    # per country never double-counts, unlike summing a country's overlapping programmes).
+    others_total = sum(_headline(per_country[c.code]) for c in rest)
+    if others_total > 0:
+        others_bar = _Bar(
+            label=_t("funding.others_bar", lang),
+            value=others_total,
+            text=fmt.usd(_sig(others_total), lang),
+            cls="others",
+            data_value=others_total,
+        )
+        groups.append(_Group(_others_label(len(rest), lang), [others_bar]))
 
-    legend = [_Swatch("rect", f"bar {s}", _t(f"legend.{s}", lang), fill=hatch if s == "private" else None)
-              for s in ("public", "mixed", "private") if s in sectors_seen]
-    if rest:
+    legend = [
+        _Swatch("rect", f"bar {s}", _t(f"legend.{s}", lang), fill=hatch if s == "private" else None)
+        for s in ("public", "mixed", "private")
+        if s in sectors_seen
+    ]
+    if others_total > 0:
         legend.append(_Swatch("rect", "bar others", _t("legend.others", lang)))
     legend += _bound_swatches(bounds_seen, lang)
     y = _legend(svg, 4, legend) if legend else 8
     if groups:
-        y = _bar_panel(svg, y, groups, _t("funding.axis", lang), lambda v: _t("funding.tick", lang, n=fmt.short(v, lang)),
-                       lang)
+        y = _bar_panel(
+            svg, y, groups, _t("funding.axis", lang), lambda v: _t("funding.tick", lang, n=fmt.short(v, lang)), lang
+        )
     else:
         y = _no_data(svg, y, lang)
 
-    columns = [_t(f"funding.col.{k}", lang) for k in ("country", "item", "sector", "period", "amount", "usd", "rate", "note")]
+    columns = [
+        _t(f"funding.col.{k}", lang) for k in ("country", "item", "sector", "period", "amount", "usd", "rate", "note")
+    ]
     rows: list[list[str]] = []
     order = plotted + sorted((c for c in ds.countries if c not in plotted), key=_country_sort_key)
     for country in order:
         name = _name(country, lang)
-        if country.funding == UNKNOWN:
+        if isinstance(country.funding, str):  # "unknown"
             rows.append([name, fmt.unknown(lang), "—", "—", fmt.unknown(lang), fmt.unknown(lang), "—", ""])
             continue
         if not country.funding:
             rows.append([name, _t("table.none", lang), "—", "—", "—", "—", "—", ""])
             continue
-        moneys = sorted(per_country[country.code],
-                        key=lambda m: (_SECTOR_ORDER[m.item.sector], -(m.usd or -1), m.item.id))
+        moneys = sorted(
+            per_country[country.code], key=lambda m: (_SECTOR_ORDER[m.item.sector], -(m.usd or -1), m.item.id)
+        )
         for m in moneys:
             item = m.item
-            rows.append([
-                name, item.label.get(lang), _t("sector." + item.sector, lang), item.period,
-                fmt.money(item.amount, item.currency, lang, item.bound, item.amount_max),
-                _usd_text(m, lang), _rate_text(m.rate, item.currency, lang), item.note.get(lang) if item.note else "",
-            ])
+            rows.append(
+                [
+                    name,
+                    item.label.get(lang),
+                    _t("sector." + item.sector, lang),
+                    item.period,
+                    fmt.money(item.amount, item.currency, lang, item.bound, item.amount_max),
+                    _usd_text(m, lang),
+                    _rate_text(m.rate, item.currency, lang),
+                    item.note.get(lang) if item.note else "",
+                ]
+            )
 
     notes = [_t("funding.note.not_summed", lang)]
     rates = _used_rates(m for ms in per_country.values() for m in ms)
@@ -686,8 +841,12 @@ def _gpus(item: Compute) -> float | None:
 
 
 def _compute_groups(
-    countries: list[Country], value: Callable[[Compute], float | None], text: Callable[[Compute], str],
-    hatch: str, lang: str, others_label: Callable[[float], str],
+    countries: list[Country],
+    value: Callable[[Compute], float | None],
+    text: Callable[[Compute], str],
+    hatch: str,
+    lang: str,
+    others_label: Callable[[float], str],
 ) -> tuple[list[_Group], int, set[str], set[str]]:
     """Groups for one compute panel: the top countries by their largest figure, then "others"."""
     have = [c for c in countries if any(value(i) for i in _listed(c.compute))]
@@ -701,23 +860,36 @@ def _compute_groups(
     statuses: set[str] = set()
     bounds: set[str] = set()
     for country in top:
-        items = sorted((i for i in _listed(country.compute) if value(i)),
-                       key=lambda i: (_is_planned(i), -(value(i) or 0), i.id))
+        # Deliveries first, then announcements, then plans: that contrast is what the panel is for.
+        items = sorted(
+            (i for i in _listed(country.compute) if value(i)),
+            key=lambda i: (_STATUS_ORDER[i.status], -(value(i) or 0), i.id),
+        )
         group = _Group(_name(country, lang), hidden=max(len(items) - MAX_ITEMS_PER_COUNTRY, 0))
         for item in items[:MAX_ITEMS_PER_COUNTRY]:
             planned = _is_planned(item)
             statuses.add("planned" if planned else "delivered")
             bounds.add(item.bound)
-            group.bars.append(_Bar(
-                label=f"{item.label.get(lang)} · {_t('status.' + item.status, lang)}",
-                value=value(item) or 0.0, text=text(item), cls="planned" if planned else "delivered",
-                fill=hatch if planned else None, bound=item.bound, data_value=value(item),
-            ))
+            group.bars.append(
+                _Bar(
+                    label=f"{item.label.get(lang)} · {_t('status.' + item.status, lang)}",
+                    value=value(item) or 0.0,
+                    text=text(item),
+                    cls="planned" if planned else "delivered",
+                    fill=hatch if planned else None,
+                    bound=item.bound,
+                    data_value=value(item),
+                )
+            )
         groups.append(group)
     if rest:
         total = sum(largest(c) for c in rest)
-        groups.append(_Group(_others_label(len(rest), lang), [_Bar(
-            label=_t("compute.others_bar", lang), value=total, text=others_label(total), cls="others")]))
+        groups.append(
+            _Group(
+                _others_label(len(rest), lang),
+                [_Bar(label=_t("compute.others_bar", lang), value=total, text=others_label(total), cls="others")],
+            )
+        )
     return groups, len(rest), statuses, bounds
 
 
@@ -737,10 +909,16 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
         return fmt.with_bound(_t("compute.pflops", lang, n=fmt.number(item.petaflops, lang, 1)), item.bound, lang)
 
     gpu_groups, gpu_rest, st1, b1 = _compute_groups(
-        ds.countries, _gpus, gpu_text, hatch, lang, lambda v: fmt.count(v, lang, "exact", unit))
+        ds.countries, _gpus, gpu_text, hatch, lang, lambda v: fmt.count(v, lang, "exact", unit)
+    )
     pf_groups, pf_rest, st2, b2 = _compute_groups(
-        ds.countries, lambda i: i.petaflops if i.petaflops else None, pf_text, hatch, lang,
-        lambda v: _t("compute.pflops", lang, n=fmt.number(v, lang, 1)))
+        ds.countries,
+        lambda i: i.petaflops if i.petaflops else None,
+        pf_text,
+        hatch,
+        lang,
+        lambda v: _t("compute.pflops", lang, n=fmt.number(v, lang, 1)),
+    )
     statuses, bounds = st1 | st2, b1 | b2
 
     legend = []
@@ -755,31 +933,40 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
     if not gpu_groups and not pf_groups:
         y = _no_data(svg, y, lang)
     if gpu_groups:
-        svg.text(MARGIN, y + 20, _t("compute.panel_gpus", lang), size=18, cls="strong panel")
+        svg.text(MARGIN, y + 20, _t("compute.panel_gpus", lang), size=FS_HEAD + 2, cls="strong panel")
         y = _bar_panel(svg, y + 30, gpu_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang)
     if pf_groups:
-        svg.text(MARGIN, y + 28, _t("compute.panel_pflops", lang), size=18, cls="strong panel")
+        svg.text(MARGIN, y + 28, _t("compute.panel_pflops", lang), size=FS_HEAD + 2, cls="strong panel")
         y = _bar_panel(svg, y + 38, pf_groups, _t("compute.axis_pflops", lang), lambda v: fmt.short(v, lang), lang)
 
-    columns = [_t(f"compute.col.{k}", lang)
-               for k in ("country", "item", "kind", "status", "gpus", "pflops", "date", "target", "sector", "note")]
+    columns = [
+        _t(f"compute.col.{k}", lang)
+        for k in ("country", "item", "kind", "status", "gpus", "pflops", "date", "target", "sector", "note")
+    ]
     rows: list[list[str]] = []
     for country in sorted(ds.countries, key=_country_sort_key):
         name = _name(country, lang)
-        if country.compute == UNKNOWN:
+        if isinstance(country.compute, str):  # "unknown"
             rows.append([name, fmt.unknown(lang)] + ["—"] * 7 + [""])
             continue
         if not country.compute:
             rows.append([name, _t("table.none", lang)] + ["—"] * 7 + [""])
             continue
         for item in country.compute:
-            rows.append([
-                name, item.label.get(lang), _t("kind." + item.kind, lang), _t("status." + item.status, lang),
-                "—" if item.gpus is None else fmt.count(item.gpus, lang, item.bound),
-                "—" if item.petaflops is None else fmt.number(item.petaflops, lang, 1),
-                fmt.date(item.date, lang), fmt.date(item.target_date, lang) if item.target_date else "—",
-                _t("sector." + item.sector, lang), item.note.get(lang) if item.note else "",
-            ])
+            rows.append(
+                [
+                    name,
+                    item.label.get(lang),
+                    _t("kind." + item.kind, lang),
+                    _t("status." + item.status, lang),
+                    "—" if item.gpus is None else fmt.count(item.gpus, lang, item.bound),
+                    "—" if item.petaflops is None else fmt.number(item.petaflops, lang, 1),
+                    fmt.date(item.date, lang),
+                    fmt.date(item.target_date, lang) if item.target_date else "—",
+                    _t("sector." + item.sector, lang),
+                    item.note.get(lang) if item.note else "",
+                ]
+            )
 
     notes = [_t("compute.note.not_summed", lang)]
     notes += _bound_notes(bounds, lang)
@@ -817,10 +1004,14 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
 
     have.sort(key=lambda c: (-largest(c), c.code))
     top, rest = have[:TOP_N], have[TOP_N:]
-    points = [(i, c, m) for i, c in enumerate(top) for m in sorted(_listed(c.models), key=lambda m: m.id)
-              if _plottable(m)]
+    style = _style_index(ds)
+    points = [
+        (style[c.code], c, m) for c in top for m in sorted(_listed(c.models), key=lambda m: m.id) if _plottable(m)
+    ]
 
-    legend = [_Swatch("marker", f"mk {_colour(i)}", _name(c, lang), shape=_shape(i)) for i, c in enumerate(top)]
+    legend = [
+        _Swatch("marker", f"mk {_colour(style[c.code])}", _name(c, lang), shape=_shape(style[c.code])) for c in top
+    ]
     styles = {("derived" if m.origin == "derived" else "scratch") for _, _, m in points}
     styles |= {"planned" for _, _, m in points if m.status == "planned"}
     styles |= {"moe" for _, _, m in points if _params(m.params_active)}
@@ -838,26 +1029,28 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
         values = [v for _, _, m in points for v in (_params(m.params_total), _params(m.params_active)) if v]
         left, right, top_y = 78, WIDTH - MARGIN, y + 26
         bottom = top_y + 400
-        ys = _LogScale.around(values, bottom, top_y)
+        ys = _LogScale.around(values, bottom, top_y, headroom=True)
         dates = [_midpoint(m.released) for _, _, m in points]  # type: ignore[arg-type]
         first = min(d.year for d in dates)
         last = max(max(d.year for d in dates), (ds.as_of).year)
         xs = _DateScale(dt.date(first, 1, 1), dt.date(last + 1, 1, 1), left + 10, right - 10)
-        svg.text(MARGIN, y + 14, _t("models.axis_y", lang), size=14, cls="axis muted")
+        svg.text(MARGIN, y + 14, _t("models.axis_y", lang), size=FS_AXIS, cls="axis muted")
         for tick in ys.ticks():
             ty = ys(tick)
             svg.el("line", x1=left, y1=ty, x2=right, y2=ty, cls="grid")
-            svg.text(left - 6, ty + 4, fmt.short(tick, lang), size=13, cls="tick muted", anchor="end")
+            svg.text(left - 6, ty + 4, fmt.short(tick, lang), size=FS_TICK, cls="tick muted", anchor="end")
         for year in xs.year_ticks():
             tx = xs(dt.date(year, 1, 1))
             svg.el("line", x1=tx, y1=top_y, x2=tx, y2=bottom, cls="grid")
-            svg.text(tx, bottom + 18, str(year), size=13, cls="tick muted", anchor="middle")
+            svg.text(tx, bottom + 18, str(year), size=FS_TICK, cls="tick muted", anchor="middle")
         svg.el("line", x1=left, y1=bottom, x2=right, y2=bottom, cls="axis-line")
-        svg.text((left + right) / 2, bottom + 40, _t("models.axis_x", lang), size=14, cls="axis muted", anchor="middle")
+        svg.text(
+            (left + right) / 2, bottom + 40, _t("models.axis_x", lang), size=FS_AXIS, cls="axis muted", anchor="middle"
+        )
         placer = _Placer((left + 2, top_y - 14, right, bottom - 2))
         marks: list[tuple[float, float, str, FoundationModel]] = []
         # Draw every mark first and reserve its spot, so no label is placed over a mark.
-        for (i, _country, model), day in zip(points, dates):
+        for (i, _country, model), day in zip(points, dates, strict=True):
             px, py = xs(day), ys(_params(model.params_total) or 1)
             cls = f"mk {_colour(i)}" + (" hollow" if model.origin == "derived" else "")
             cls += " planned" if model.status == "planned" else ""
@@ -870,23 +1063,34 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
             _marker(svg, _shape(i), px, py, 6, cls)
             placer.reserve((px - 7, py - 7, px + 7, py + 7))
             marks.append((px, py, model.name, model))
-        for px, py, name, _model in sorted(marks, key=lambda m: (m[1], m[0])):
-            label = _fit(name, 13, 150)
-            spot = placer.around(px, py, 6, _text_width(label, 13), 13)
+        for px, py, name, model in sorted(marks, key=lambda m: (m[1], m[0])):
+            mark = _BOUND_MARK.get(model.bound, "")
+            label = _fit(name, FS_SMALL, 160) + (f" {mark}" if mark else "")
+            spot = placer.around(px, py, 6, _text_width(label, FS_SMALL), FS_SMALL)
             if spot:
-                svg.text(spot[0], spot[2][1] + 11, label, size=13, cls="label halo", anchor=spot[1], tip=name)
+                _leader(svg, px, py, 6, spot[2])
+                svg.text(
+                    spot[0],
+                    spot[2][1] + FS_SMALL * 0.85,
+                    label,
+                    size=FS_SMALL,
+                    cls="label halo",
+                    anchor=spot[1],
+                    tip=name,
+                )
         y = bottom + 52
     else:
         y = _no_data(svg, y, lang)
 
-    columns = [_t(f"models.col.{k}", lang)
-               for k in ("country", "model", "organisation", "total", "active", "architecture", "origin", "released",
-                         "status")]
+    columns = [
+        _t(f"models.col.{k}", lang)
+        for k in ("country", "model", "organisation", "total", "active", "architecture", "origin", "released", "status")
+    ]
     rows: list[list[str]] = []
     unknown = 0
     for country in sorted(ds.countries, key=_country_sort_key):
         name = _name(country, lang)
-        if country.models == UNKNOWN:
+        if isinstance(country.models, str):  # "unknown"
             rows.append([name, fmt.unknown(lang)] + ["—"] * 7)
             unknown += 1
             continue
@@ -899,11 +1103,19 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
             origin = fmt.unknown(lang) if m.origin == "unknown" else _t("origin." + m.origin, lang)
             if m.origin == "derived" and m.base_model:
                 origin = _t("models.derived_from", lang, origin=origin, base=m.base_model)
-            rows.append([
-                name, m.name, m.organisation, fmt.params(m.params_total, lang, m.bound),
-                "—" if m.params_active is None else fmt.params(m.params_active, lang),
-                arch, origin, fmt.date(m.released, lang), _t("model_status." + m.status, lang),
-            ])
+            rows.append(
+                [
+                    name,
+                    m.name,
+                    m.organisation,
+                    fmt.params(m.params_total, lang, m.bound),
+                    "—" if m.params_active is None else fmt.params(m.params_active, lang),
+                    arch,
+                    origin,
+                    fmt.date(m.released, lang),
+                    _t("model_status." + m.status, lang),
+                ]
+            )
     notes = [_t("models.note.not_quality", lang)]
     if any(m.bound != "exact" for _, _, m in points):
         notes.append(_t("chart.note.bounds", lang))
@@ -911,8 +1123,15 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
         notes.append(_t("models.note.unknown", lang, n=fmt.number(unknown, lang, 0)))
     if rest:
         n_models = sum(1 for c in rest for m in _listed(c.models) if _plottable(m))
-        notes.append(_t("models.note.others", lang, n=fmt.number(n_models, lang, 0),
-                        countries=fmt.number(len(rest), lang, 0), top=TOP_N))
+        notes.append(
+            _t(
+                "models.note.others",
+                lang,
+                n=fmt.number(n_models, lang, 0),
+                countries=fmt.number(len(rest), lang, 0),
+                top=TOP_N,
+            )
+        )
     notes.append(_t("chart.note.labels_omitted", lang))
     return Chart(chart_id, svg.title, svg.desc, svg.render(y + 8, chart_id), columns, rows, notes)
 
@@ -932,15 +1151,17 @@ def _date_ticks(svg: _Svg, xs: _DateScale, y: float, bottom: float) -> None:
     for year in xs.year_ticks():
         tx = xs(dt.date(year, 1, 1))
         svg.el("line", x1=tx, y1=y + 6, x2=tx, y2=bottom, cls="grid")
-        svg.text(tx, y, str(year), size=13, cls="tick muted", anchor="middle")
+        svg.text(tx, y, str(year), size=FS_TICK, cls="tick muted", anchor="middle")
 
 
-def _today_line(svg: _Svg, xs: _DateScale, today: dt.date, y: float, bottom: float, lang: str) -> None:
+def _today_line(svg: _Svg, xs: _DateScale, today: dt.date, y: float, bottom: float, lang: str) -> float:
+    """The dashed as-of line, labelled under the lanes so it never covers a label; returns the new bottom."""
     tx = xs(today)
-    svg.el("line", x1=tx, y1=y, x2=tx, y2=bottom, cls="today")
+    svg.el("line", x1=tx, y1=y, x2=tx, y2=bottom + 6, cls="today")
     label = _t("timeline.as_of", lang, date=fmt.date(today, lang))
-    anchor = "end" if tx + _text_width(label, 13) > WIDTH - MARGIN else "start"
-    svg.text(tx + (-4 if anchor == "end" else 4), y + 12, label, size=13, cls="muted halo", anchor=anchor)
+    anchor = "end" if tx + _text_width(label, FS_SMALL) > WIDTH - MARGIN else "start"
+    svg.text(tx + (-4 if anchor == "end" else 4), bottom + 18, label, size=FS_SMALL, cls="muted", anchor=anchor)
+    return bottom + 24
 
 
 def _milestone_mark(svg: _Svg, xs: _DateScale, date: PartialDate, y: float, cls: str, tip: str) -> float:
@@ -956,7 +1177,7 @@ def _milestone_mark(svg: _Svg, xs: _DateScale, date: PartialDate, y: float, cls:
         d = -1 if day < xs.start else 1
         svg.el("path", d=f"M{_f(x + 7 * d)},{_f(y)}L{_f(x)},{_f(y - 6)}L{_f(x)},{_f(y + 6)}Z", cls=f"mk {cls}")
     else:
-        svg.open("circle", cx=x, cy=y, r=6, cls=f"mk {cls}")
+        svg.open("circle", cx=x, cy=y, r=6, cls=f"mk dot {cls}")
         svg.parts.append(f"<title>{escape(tip)}</title>")
         svg.close("circle")
     return x
@@ -984,43 +1205,51 @@ def timeline_chart(
     have = [c for c in chosen if _milestones(c)]
     have.sort(key=lambda c: (-len(_milestones(c)), c.code))
     if len(have) > MAX_LANES:
-        lanes, rest = have[: MAX_LANES - 1], have[MAX_LANES - 1:]
+        lanes, rest = have[: MAX_LANES - 1], have[MAX_LANES - 1 :]
     else:
         lanes, rest = have, []
     all_dates = [_midpoint(m.date) for c in have for m in _milestones(c)]
-    y = 8
+    y: float = 8
     if not have:
         y = _no_data(svg, y, lang)
     else:
         start, end = _timeline_axis(all_dates, today)
         xs = _DateScale(start, end, MARGIN + 8, WIDTH - MARGIN - 8)
         axis_y = y + 14
-        lane_h = 58
+        lane_h = 88
         bottom = axis_y + 16 + lane_h * (len(lanes) + bool(rest))
         _date_ticks(svg, xs, axis_y, bottom)
         y = axis_y + 16
-        for index, country in enumerate(lanes):
-            cls = _colour(index)
-            svg.text(MARGIN, y + 16, _fit(_name(country, lang), 16, WIDTH - 2 * MARGIN), size=16, cls="strong")
+        style = _style_index(ds)
+        for country in lanes:
+            cls = _colour(style.get(country.code, 0))
+            svg.text(
+                MARGIN, y + 17, _fit(_name(country, lang), FS_BODY, WIDTH - 2 * MARGIN), size=FS_BODY, cls="strong"
+            )
             line_y = y + 30
             svg.el("line", x1=MARGIN, y1=line_y, x2=WIDTH - MARGIN, y2=line_y, cls="lane")
-            placer = _Placer((MARGIN, line_y + 8, WIDTH - MARGIN, line_y + 26))
+            # Two rows of short labels under the lane; a label that fits neither row is left
+            # to the dot's tooltip and the table.
+            placer = _Placer((MARGIN, line_y + 8, WIDTH - MARGIN, line_y + 50))
             for milestone in _milestones(country):
                 label = milestone.label.get(lang)
-                x = _milestone_mark(svg, xs, milestone.date, line_y, cls,
-                                    f"{fmt.date(milestone.date, lang)}: {label}")
-                short = _fit(label, 12, 150)
-                w = _text_width(short, 12)
-                box = (x - 3, line_y + 10, x + w + 3, line_y + 25)
-                if placer.free(box):
-                    placer.reserve(box)
-                    svg.text(x - 3, line_y + 22, short, size=12, cls="label", tip=label)
+                x = _milestone_mark(svg, xs, milestone.date, line_y, cls, f"{fmt.date(milestone.date, lang)}: {label}")
+                short = _fit(label, FS_SMALL, 160)
+                w = _text_width(short, FS_SMALL)
+                # A label starts or ends at its own dot, never drifts away from it.
+                for row, anchor in ((0, None), (20, None), (0, "end"), (20, "end")):
+                    tx = x - 3 if anchor is None else x + 3
+                    x_left = tx if anchor is None else tx - w
+                    box = (x_left - 2, line_y + 10 + row, x_left + w + 2, line_y + 29 + row)
+                    if placer.free(box):
+                        placer.reserve(box)
+                        svg.text(tx, line_y + 24 + row, short, size=FS_SMALL, cls="label", anchor=anchor, tip=label)
+                        break
             y += lane_h
         if rest:
             _others_lane(svg, xs, rest, y, lang)
             y += lane_h
-        _today_line(svg, xs, today, axis_y + 4, bottom, lang)
-        y = bottom + 6
+        y = _today_line(svg, xs, today, axis_y + 4, bottom, lang)
     columns = [_t(f"timeline.col.{k}", lang) for k in ("country", "date", "milestone")]
     rows = _timeline_rows(sorted(chosen, key=_country_sort_key), lang)
     notes = [_t("timeline.note.dates", lang), _t("chart.note.labels_omitted", lang)]
@@ -1032,7 +1261,7 @@ def timeline_chart(
 
 def _others_lane(svg: _Svg, xs: _DateScale, rest: list[Country], y: float, lang: str) -> None:
     """The aggregated lane: milestones counted per year, one sized circle per year (size stays bounded)."""
-    svg.text(MARGIN, y + 16, _others_label(len(rest), lang), size=16, cls="strong")
+    svg.text(MARGIN, y + 17, _others_label(len(rest), lang), size=FS_BODY, cls="strong")
     line_y = y + 30
     svg.el("line", x1=MARGIN, y1=line_y, x2=WIDTH - MARGIN, y2=line_y, cls="lane")
     per_year = Counter(xs.clamp(_midpoint(m.date)).year for c in rest for m in _milestones(c))
@@ -1041,7 +1270,7 @@ def _others_lane(svg: _Svg, xs: _DateScale, rest: list[Country], y: float, lang:
         x = xs(xs.clamp(dt.date(year, 7, 1)))
         r = 3 + 7 * math.sqrt(n / most)
         svg.el("circle", cx=x, cy=line_y, r=r, cls="mk others")
-        svg.text(x, line_y + 24, fmt.number(n, lang, 0), size=12, cls="label", anchor="middle")
+        svg.text(x, line_y + 28, fmt.number(n, lang, 0), size=FS_SMALL, cls="label", anchor="middle")
 
 
 def _outside_notes(dates: list[dt.date], today: dt.date, lang: str) -> list[str]:
@@ -1054,7 +1283,7 @@ def _timeline_rows(countries: list[Country], lang: str) -> list[list[str]]:
     rows = []
     for country in countries:
         name = _name(country, lang)
-        if country.timeline == UNKNOWN:
+        if isinstance(country.timeline, str):  # "unknown"
             rows.append([name, "—", fmt.unknown(lang)])
         elif not country.timeline:
             rows.append([name, "—", _t("table.none", lang)])
@@ -1070,36 +1299,49 @@ def _country_timeline(ds: Dataset, lang: str, country: Country, today: dt.date) 
     svg = _Svg(chart_id, _t("timeline.title_country", lang, name=name), _t("timeline.desc_country", lang, name=name))
     milestones = _milestones(country)
     dates = [_midpoint(m.date) for m in milestones]
-    y = 8
+    y: float = 8
     if not milestones:
         y = _no_data(svg, y, lang)
     else:
         start, end = _timeline_axis(dates, today)
         xs = _DateScale(start, end, MARGIN + 8, WIDTH - MARGIN - 8)
         axis_y = y + 14
-        row_h = 32
-        bottom = axis_y + 12 + row_h * len(milestones)
+        colour = _colour(_style_index(ds).get(country.code, 0))
+        # Lay the rows out first (a long label wraps onto a second line) so the gridlines know the bottom.
+        layout = []
+        for milestone in milestones:
+            text = f"{fmt.date(milestone.date, lang)} · {milestone.label.get(lang)}"
+            x = xs(xs.clamp(_midpoint(milestone.date)))
+            right_room, left_room = WIDTH - MARGIN - (x + 12), (x - 12) - MARGIN
+            on_right = _text_width(text, FS_BODY) <= right_room or right_room >= left_room
+            lines = _wrap(text, FS_BODY, right_room if on_right else left_room)
+            layout.append((milestone, text, x, on_right, lines))
+        bottom = axis_y + 12 + sum(14 + 21 * len(lines) for *_, lines in layout)
         _date_ticks(svg, xs, axis_y, bottom)
         y = axis_y + 12
-        for milestone in milestones:
-            label = milestone.label.get(lang)
-            text = f"{fmt.date(milestone.date, lang)} · {label}"
+        for milestone, text, x, on_right, lines in layout:
+            row_h = 14 + 21 * len(lines)
             cy = y + row_h / 2
-            x = _milestone_mark(svg, xs, milestone.date, cy, "c0", text)
-            right_room, left_room = WIDTH - MARGIN - (x + 12), (x - 12) - MARGIN
-            width = _text_width(text, 14)
-            if width <= right_room or right_room >= left_room:
-                svg.text(x + 12, cy + 5, _fit(text, 14, right_room), size=14, cls="label halo", tip=text)
-            else:
-                svg.text(x - 12, cy + 5, _fit(text, 14, left_room), size=14, cls="label halo", anchor="end", tip=text)
+            _milestone_mark(svg, xs, milestone.date, cy, colour, text)
+            first = cy + 6 - 10.5 * (len(lines) - 1)
+            for i, line in enumerate(lines):
+                svg.text(
+                    x + 12 if on_right else x - 12,
+                    first + 21 * i,
+                    line,
+                    size=FS_BODY,
+                    cls="label halo",
+                    anchor=None if on_right else "end",
+                    tip=text if len(lines) == 1 else None,
+                )
             y += row_h
-        _today_line(svg, xs, today, axis_y + 4, bottom, lang)
-        y = bottom + 6
+        y = _today_line(svg, xs, today, axis_y + 4, bottom, lang)
     columns = [_t(f"timeline.col.{k}", lang) for k in ("country", "date", "milestone")]
     notes = [_t("timeline.note.dates", lang)]
     notes += _outside_notes(dates, today, lang) if milestones else []
-    return Chart(chart_id, svg.title, svg.desc, svg.render(y + 8, "timeline"), columns,
-                 _timeline_rows([country], lang), notes)
+    return Chart(
+        chart_id, svg.title, svg.desc, svg.render(y + 8, "timeline"), columns, _timeline_rows([country], lang), notes
+    )
 
 
 # --- archetypes -------------------------------------------------------------------------------
@@ -1110,10 +1352,9 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
     _check_lang(lang)
     chart_id = "archetypes"
     svg = _Svg(chart_id, _t("archetype.title", lang), _t("archetype.desc", lang))
-    placed = [c for c in ds.countries if c.archetype != UNKNOWN]
-    # Which countries get a label: the same prominence as the funding chart (largest public figure).
-    prominence = {c.code: _headline([_convert(ds, c, f) for f in _listed(c.funding)]) for c in placed}
-    placed.sort(key=lambda c: (-prominence[c.code], c.code))
+    # Which countries get a label: the most prominent (see _style_index), which also fixes their colours.
+    style = _style_index(ds)
+    placed = sorted((c for c in ds.countries if c.archetype != UNKNOWN), key=lambda c: style[c.code])
     labelled, rest = placed[:TOP_N], placed[TOP_N:]
 
     left, right = 40, WIDTH - 40
@@ -1131,33 +1372,40 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
     svg.el("rect", x=left, y=top_y, width=size, height=size, cls="frame")
     svg.el("line", x1=cx, y1=top_y, x2=cx, y2=bottom, cls="axis-line")
     svg.el("line", x1=left, y1=cy, x2=right, y2=cy, cls="axis-line")
-    svg.text(left + 6, cy - 8, _t("archetype.market_led", lang), size=14, cls="axis muted")
-    svg.text(right - 6, cy - 8, _t("archetype.state_led", lang), size=14, cls="axis muted", anchor="end")
-    svg.text(cx + 6, top_y + 20, _t("archetype.builds", lang), size=14, cls="axis muted")
-    svg.text(cx + 6, bottom - 10, _t("archetype.adopts", lang), size=14, cls="axis muted")
+    svg.text(left + 6, cy - 8, _t("archetype.market_led", lang), size=FS_AXIS, cls="axis muted")
+    svg.text(right - 6, cy - 8, _t("archetype.state_led", lang), size=FS_AXIS, cls="axis muted", anchor="end")
+    svg.text(cx + 6, top_y + 20, _t("archetype.builds", lang), size=FS_AXIS, cls="axis muted")
+    svg.text(cx + 6, bottom - 10, _t("archetype.adopts", lang), size=FS_AXIS, cls="axis muted")
     placer = _Placer((left + 2, top_y + 2, right - 2, bottom - 2))
-    for box in [(left + 4, cy - 24, left + 4 + _text_width(_t("archetype.market_led", lang), 14), cy - 4),
-                (right - 4 - _text_width(_t("archetype.state_led", lang), 14), cy - 24, right - 4, cy - 4),
-                (cx + 4, top_y + 4, cx + 8 + _text_width(_t("archetype.builds", lang), 14), top_y + 26),
-                (cx + 4, bottom - 26, cx + 8 + _text_width(_t("archetype.adopts", lang), 14), bottom - 4)]:
+    for box in [
+        (left + 4, cy - 24, left + 4 + _text_width(_t("archetype.market_led", lang), FS_AXIS), cy - 4),
+        (right - 4 - _text_width(_t("archetype.state_led", lang), FS_AXIS), cy - 24, right - 4, cy - 4),
+        (cx + 4, top_y + 4, cx + 8 + _text_width(_t("archetype.builds", lang), FS_AXIS), top_y + 26),
+        (cx + 4, bottom - 26, cx + 8 + _text_width(_t("archetype.adopts", lang), FS_AXIS), bottom - 4),
+    ]:
         placer.reserve(box)
 
     if rest:
         # Unlabelled countries are binned on a grid: one dot per occupied cell, sized by count.
-        cells = Counter((round((a.state_led + 1) / 2 * ARCHETYPE_GRID), round((a.builds_stack + 1) / 2 * ARCHETYPE_GRID))
-                        for a in (c.archetype for c in rest) if a != UNKNOWN)
+        cells = Counter(
+            (round((a.state_led + 1) / 2 * ARCHETYPE_GRID), round((a.builds_stack + 1) / 2 * ARCHETYPE_GRID))
+            for a in (c.archetype for c in rest)
+            if not isinstance(a, str)
+        )
         most = max(cells.values())
         svg.open("g", cls="others")
         for (gx, gy), n in sorted(cells.items()):
             x, yv = px(gx / ARCHETYPE_GRID * 2 - 1), py(gy / ARCHETYPE_GRID * 2 - 1)
-            svg.el("circle", cx=x, cy=yv, r=2.5 + 3.5 * math.sqrt(n / most), cls="mk others")
+            r = 2.5 + 3.5 * math.sqrt(n / most)
+            svg.el("circle", cx=x, cy=yv, r=r, cls="mk others")
+            placer.reserve((x - r, yv - r, x + r, yv + r))
         svg.close("g")
     spots = []
-    for index, country in enumerate(labelled):
+    for country in labelled:
         arch = country.archetype
-        assert arch != UNKNOWN
+        assert not isinstance(arch, str)
         x, yv = px(arch.state_led), py(arch.builds_stack)
-        svg.open("circle", cx=x, cy=yv, r=8, cls=f"mk {_colour(index)}")
+        svg.open("circle", cx=x, cy=yv, r=8, cls=f"mk {_colour(style[country.code])}")
         svg.parts.append(f"<title>{escape(_name(country, lang))}: {escape(arch.label.get(lang))}</title>")
         svg.close("circle")
         placer.reserve((x - 9, yv - 9, x + 9, yv + 9))
@@ -1165,27 +1413,46 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
     omitted = 0
     for x, yv, country in spots:
         arch = country.archetype
-        assert arch != UNKNOWN
-        title, sub = _fit(_name(country, lang), 16, 200), _fit(arch.label.get(lang), 13, 200)
-        w = max(_text_width(title, 16), _text_width(sub, 13))
-        spot = placer.around(x, yv, 8, w, 34)
+        assert not isinstance(arch, str)
+        # The name on one line, the archetype wrapped onto up to two more.
+        title = _fit(_name(country, lang), FS_BODY, 220)
+        subs = _wrap(arch.label.get(lang), FS_SMALL, 190)
+        w = max([_text_width(title, FS_BODY)] + [_text_width(line, FS_SMALL) for line in subs])
+        spot = placer.around(x, yv, 8, w, 21 + 18 * len(subs))
         if spot is None:
             omitted += 1
             continue
         lx, anchor, box = spot
-        svg.text(lx, box[1] + 14, title, size=16, cls="strong halo", anchor=anchor, tip=_name(country, lang))
-        svg.text(lx, box[1] + 30, sub, size=13, cls="muted halo", anchor=anchor, tip=arch.label.get(lang))
+        _leader(svg, x, yv, 8, box)
+        svg.text(lx, box[1] + 16, title, size=FS_BODY, cls="strong halo", anchor=anchor, tip=_name(country, lang))
+        for i, line in enumerate(subs):
+            svg.text(
+                lx,
+                box[1] + 34 + 18 * i,
+                line,
+                size=FS_SMALL,
+                cls="muted halo",
+                anchor=anchor,
+                tip=arch.label.get(lang) if len(subs) == 1 else None,
+            )
     y = bottom + 12
 
     columns = [_t(f"archetype.col.{k}", lang) for k in ("country", "archetype", "state_led", "builds", "justification")]
     rows: list[list[str]] = []
     for country in sorted(ds.countries, key=_country_sort_key):
         arch = country.archetype
-        if arch == UNKNOWN:
+        if isinstance(arch, str):  # "unknown"
             rows.append([_name(country, lang), fmt.unknown(lang), "—", "—", ""])
             continue
-        rows.append([_name(country, lang), arch.label.get(lang), _signed(arch.state_led), _signed(arch.builds_stack),
-                     arch.justification.get(lang)])
+        rows.append(
+            [
+                _name(country, lang),
+                arch.label.get(lang),
+                _signed(arch.state_led),
+                _signed(arch.builds_stack),
+                arch.justification.get(lang),
+            ]
+        )
     notes = [_t("archetype.note.analysis", lang)]
     if rest:
         notes.append(_t("archetype.note.others", lang, n=fmt.number(len(rest), lang, 0), top=TOP_N))
