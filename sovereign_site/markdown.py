@@ -117,6 +117,18 @@ class TocEntry:
     level: int
     id: str
     text: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+def nest_toc(entries: list[TocEntry]) -> list[TocEntry]:
+    """h3 entries become children of the h2 before them, so the contents number h2s only."""
+    tree: list[TocEntry] = []
+    for entry in entries:
+        if entry.level == 3 and tree:
+            tree[-1].children.append(entry)
+        else:
+            tree.append(entry)
+    return tree
 
 
 @dataclass
@@ -430,6 +442,8 @@ def render(path: Path, text: str, report: Report, dataset: Dataset, *, lang: str
         if code not in dataset.by_code:
             report.error(path, 1, f"front matter: unknown country '{code}' in countries", field="countries")
     body = expand_refs(body, refs, report, path, offset)
+    # Reading time counts the prose, not the notes at the end.
+    prose = re.sub(r"(?m)^\[\^[^\]]+\]:.*$", "", body)
     if refs.cited:
         body += "\n\n" + "\n".join(f"[^{label}]: {text}" for label, text in refs.cited.items()) + "\n"
     env: dict[str, Any] = {}
@@ -465,7 +479,7 @@ def render(path: Path, text: str, report: Report, dataset: Dataset, *, lang: str
     for code in refs.countries:
         if code not in countries:
             countries.append(code)
-    return Rendered(html_out, meta, toc, reading_minutes(body, lang), countries)
+    return Rendered(html_out, meta, nest_toc(toc), reading_minutes(prose, lang), countries)
 
 
 _STRAIGHT_PAIR = re.compile(r'"([^"\n]+)"')

@@ -96,7 +96,8 @@ def test_english_pages_get_english_units(dataset) -> None:
 
 def test_toc_and_reading_time(dataset) -> None:
     out, _ = _render(dataset, "## 첫째\n\n### 둘째\n\n" + "가" * 1200)
-    assert [(e.level, e.id, e.text) for e in out.toc] == [(2, "첫째", "첫째"), (3, "둘째", "둘째")]
+    assert [(e.level, e.id, e.text) for e in out.toc] == [(2, "첫째", "첫째")]
+    assert [(e.level, e.id, e.text) for e in out.toc[0].children] == [(3, "둘째", "둘째")]
     assert out.reading_minutes == 3
     assert reading_minutes("word " * 460, "en") == 2
 
