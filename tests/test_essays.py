@@ -1,0 +1,81 @@
+"""The shipped essays: length, translation links, figures from the dataset, and data binding end to end."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_project, run_cli
+
+ESSAYS = REPO / "content" / "essays"
+ORDINALS = re.compile(r"\d+\s*(단계|차|번째|호기|세대|위)|(phase|No\.|stage|tier)[-\s]*\d+|\d+(st|nd|rd|th)\b", re.I)
+
+
+def _body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---", 2)[2]
+
+
+def test_flagship_essay_is_substantial() -> None:
+    hangul = len(re.findall(r"[가-힣]", _body(ESSAYS / "korea-sovereign-ai.md")))
+    assert hangul >= 5000, hangul
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ESSAYS.glob("*.md")))
+def test_every_figure_is_cited(name: str) -> None:
+    """A paragraph that states a number either takes it from the dataset or cites a source."""
+    for paragraph in _body(ESSAYS / name).split("\n\n"):
+        if paragraph.lstrip().startswith(("#", "[^", "|")):
+            continue
+        text = ORDINALS.sub("", re.sub(r"\[\[[^\]]+\]\]", "", paragraph))
+        if re.search(r"\d", text):
+            assert "[[" in paragraph or "[^" in paragraph, f"{name}: uncited number in: {paragraph[:120]}"
+
+
+def test_translations_link_both_ways(built_site: Path) -> None:
+    ko = (built_site / "essays/korea-sovereign-ai/index.html").read_text(encoding="utf-8")
+    en = (built_site / "en/essays/korea-sovereign-ai/index.html").read_text(encoding="utf-8")
+    assert 'href="/en/essays/korea-sovereign-ai/" hreflang="en"' in ko
+    assert 'href="/essays/korea-sovereign-ai/" hreflang="ko"' in en
+    assert '<html lang="ko">' in ko and '<html lang="en">' in en
+
+
+def test_essay_page_has_reading_aids(built_site: Path) -> None:
+    html = (built_site / "essays/korea-sovereign-ai/index.html").read_text(encoding="utf-8")
+    assert 'class="toc"' in html
+    assert re.search(r"읽는 데 약 \d+분", html)
+    assert "발행 <time" in html and "최종 수정 <time" in html
+    assert 'class="essay-countries"' in html and "/countries/kr/" in html
+    assert '<section class="footnotes"' in html
+    assert 'class="term"' in html  # glossary terms are marked
+
+
+def test_changing_the_yaml_changes_the_essay(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    assert run_cli("build", "--project", str(project), "--output", str(out), "--no-search").returncode == 0
+    before = (out / "essays/korea-sovereign-ai/index.html").read_text(encoding="utf-8")
+    assert "10조 1,000억 원" in before
+    kr = project / "content" / "countries" / "kr.yaml"
+    kr.write_text(kr.read_text(encoding="utf-8").replace("amount: 10.1T", "amount: 11.2T", 1), encoding="utf-8")
+    assert run_cli("build", "--project", str(project), "--output", str(out), "--no-search").returncode == 0
+    after = (out / "essays/korea-sovereign-ai/index.html").read_text(encoding="utf-8")
+    assert "11조 2,000억 원" in after and "10조 1,000억 원" not in after
+    english = (out / "en/essays/korea-sovereign-ai/index.html").read_text(encoding="utf-8")
+    assert "₩11.2 trillion" in english
+
+
+def test_a_broken_reference_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    essay = project / "content" / "essays" / "korea-sovereign-ai.md"
+    lines = essay.read_text(encoding="utf-8").split("\n")
+    target = next(i for i, line in enumerate(lines) if "[[fig:kr.ai-budget-2026]]" in line)
+    lines[target] = lines[target].replace("[[fig:kr.ai-budget-2026]]", "[[fig:kr.ai-budget-2099]]", 1)
+    essay.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--project", str(project), "--output", str(out), "--no-search")
+    assert result.returncode == 1
+    assert f"content/essays/korea-sovereign-ai.md:{target + 1}: error: [[fig:kr.ai-budget-2099]]: no item 'ai-budget-2099'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
