@@ -9,6 +9,7 @@ inline styles), and every string taken from the data is escaped here, in one pla
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections import Counter
@@ -122,6 +123,7 @@ def _sig(value: float, digits: int = 3) -> float:
     return round(value, digits - 1 - math.floor(math.log10(value)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _char_width(ch: str) -> float:
     """Width in ems, sized for wide fonts (DejaVu Sans, Noto Sans CJK) so estimates err wide."""
     if unicodedata.east_asian_width(ch) in ("W", "F"):
@@ -133,6 +135,7 @@ def _char_width(ch: str) -> float:
     return 0.62
 
 
+@functools.lru_cache(maxsize=16384)
 def _text_width(text: str, size: float) -> float:
     """A generous estimate of rendered width: Hangul is about one em, Latin about half."""
     return sum(_char_width(ch) for ch in text) * size

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from .yamlload import Document, YamlError, load, read_text
 M = TypeVar("M", bound=BaseModel)
 
 #: Common mistakes in country codes and what was meant.
-CODE_HINTS = {"uk": "gb", "en": "gb", "ko": "kr", "sk": "kr", "kor": "kr", "ja": "jp", "zh": "cn", "usa": "us"}
+CODE_HINTS = {"uk": "gb", "en": "gb", "ko": "kr", "kor": "kr", "ja": "jp", "zh": "cn", "usa": "us"}
 #: Sources checked longer ago than this many days are stale (a warning).
 DEFAULT_MAX_SOURCE_AGE_DAYS = 548  # 18 months
 
@@ -48,7 +49,7 @@ class Dataset:
         self.by_code = {c.code: c for c in self.countries}
         self._rates = {(r.currency, r.year): r for r in self.fx.rates}
 
-    @property
+    @functools.cached_property
     def version(self) -> str:
         """A short content hash of every data file: changes whenever the data does."""
         digest = hashlib.sha256()
@@ -56,7 +57,7 @@ class Dataset:
             digest.update(f"{name}\0{self.files[name]}\0".encode())
         return digest.hexdigest()[:12]
 
-    @property
+    @functools.cached_property
     def as_of(self) -> dt.date:
         """The newest 'as of' date in the dataset: the date the data was last checked."""
         return max((c.as_of for c in self.countries), default=dt.date(2026, 1, 1))

@@ -68,8 +68,19 @@ def install(env: Environment, state: BuildState) -> None:
 
         return call
 
+    numbers: dict[int, tuple[Any, dict[str, int]]] = {}
+
+    def source_numbers(country: Any) -> dict[str, int]:
+        """A country's source ids and their numbers in its source list (1-based), computed once."""
+        entry = numbers.get(id(country))
+        if entry is None or entry[0] is not country:
+            entry = (country, {s.id: i for i, s in enumerate(country.sources, 1)})
+            numbers[id(country)] = entry
+        return entry[1]
+
     env.globals.update(
         _=translate,
+        source_numbers=source_numbers,
         url=url,
         lang_url=lang_url,
         absolute_url=absolute,
