@@ -82,6 +82,10 @@ def on_generator_init(generator: Any) -> None:
     from .templating import install
 
     state = state_of(generator.settings)
+    # Every value a template prints comes from content files: escape everything
+    # not explicitly marked safe, whatever JINJA_ENVIRONMENT says. Set before any
+    # template is loaded, so it applies to all of them.
+    generator.env.autoescape = True
     install(generator.env, state)
     # Pelican's Markdown reader is disabled (no `markdown` package); ours reads .md,
     # so Pelican must not warn that .md files are skipped.
