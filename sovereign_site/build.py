@@ -183,6 +183,16 @@ def run_pagefind(site: Path) -> None:
     )  # fmt: skip
     if result.returncode != 0:
         raise ContentError([Problem(str(site), None, None, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
+    # Pagefind writes the languages of its entry file in a per-process random
+    # order (a hash map); sort them so two builds give the same bytes.
+    entry = site / "pagefind" / "pagefind-entry.json"
+    if entry.exists():
+        import json
+
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if isinstance(data.get("languages"), dict):
+            data["languages"] = dict(sorted(data["languages"].items()))
+        entry.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
 def page_weights(site: Path) -> list[tuple[str, int]]:

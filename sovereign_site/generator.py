@@ -37,6 +37,12 @@ class Region:
 class DataPagesGenerator(Generator):
     def generate_context(self) -> None:
         self.state = state_of(self.settings)
+        # The reader collected problems in essays while Pelican read them (all
+        # reading happens before this generator's turn): stop here, before any
+        # generator writes anything, if there were any.
+        report = self.state.report
+        if report.errors or (self.state.strict and report.problems):
+            raise ContentError(report.problems if self.state.strict else report.errors)
         self.catalogue = load_catalogue(self.state.theme)
         # Pelican keeps translations on each original, not in the shared context.
         articles = self.context.get("articles", [])
@@ -53,10 +59,6 @@ class DataPagesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         state = self.state
-        # The reader collected problems in essays while Pelican read them: stop
-        # here, before anything is written, if there were any.
-        if state.report.errors or (state.strict and state.report.problems):
-            raise ContentError(state.report.problems if state.strict else state.report.errors)
         ds = state.dataset
         out = Path(self.output_path)
 

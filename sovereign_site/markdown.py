@@ -34,7 +34,7 @@ from . import format as fmt
 from .dataset import Dataset
 from .errors import Report
 from .schema import UNKNOWN, Country, PartialDate
-from .yamlload import Document, YamlError, load
+from .yamlload import Document, YamlError, load, read_text
 
 # --- the parser, built once ---------------------------------------------------
 
@@ -138,6 +138,15 @@ class Rendered:
     toc: list[TocEntry] = field(default_factory=list)
     reading_minutes: int = 1
     countries: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path, report: Report) -> str | None:
+    """An essay's text: UTF-8 (a BOM is fine), or None and a problem naming the line of the first bad byte."""
+    try:
+        return read_text(path)
+    except YamlError as exc:
+        report.error(path, exc.line, exc.message, exc.column)
+        return None
 
 
 # --- front matter -----------------------------------------------------------------

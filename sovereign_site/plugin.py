@@ -95,7 +95,9 @@ def on_generator_init(generator: Any) -> None:
         # Compiled templates survive between builds; Jinja keys them by source checksum.
         from jinja2 import FileSystemBytecodeCache
 
-        folder = state.cache.dir / "jinja"
+        # One folder per salt: compiled code depends on the environment's options
+        # (autoescape…) and our code, not only on the template source Jinja checks.
+        folder = state.cache.dir / "jinja" / state.cache.salt[:16]
         folder.mkdir(parents=True, exist_ok=True)
         generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pelican.readers import BaseReader
 
-from .markdown import render
+from .markdown import read_source, render
 from .plugin import state_of
 
 
@@ -23,7 +23,11 @@ class MarkdownItReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         state = state_of(self.settings)
         path = Path(source_path)
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        text = read_source(path, state.report)
+        if text is None:
+            # The problem is in the report and the build stops before writing
+            # anything; Pelican only needs enough metadata to carry on reading.
+            return "", {"title": path.stem, "slug": path.stem, "lang": "ko", "date": self.process_metadata("date", "2000-01-01")}
         # Essays live two levels below their language root (essays/<slug>/); pages one.
         base = "../../" if "essays" in path.parts else "../"
         rendered = render(path, text, state.report, state.dataset, base=base)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .build import prepare
 from .errors import ContentError, Problem
-from .markdown import render
+from .markdown import read_source, render
 
 
 def validate(root: Path) -> list[Problem]:
@@ -20,6 +20,8 @@ def validate(root: Path) -> list[Problem]:
         return exc.problems
     for folder in ("essays", "pages"):
         for path in sorted((state.content / folder).glob("*.md")):
-            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+            text = read_source(path, state.report)
+            if text is None:
+                continue
             render(path, text, state.report, state.dataset, base="../../" if folder == "essays" else "../")
     return sorted(state.report.problems, key=lambda p: (p.file, p.line or 0))

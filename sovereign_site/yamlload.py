@@ -97,14 +97,21 @@ def load(path: Path, text: str | None = None) -> Document:
     if not text.strip():
         raise YamlError("file is empty")
     try:
+        _check_events(text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        if "\\t" in problem or "'\\t'" in problem:
+        # libyaml does not name the character it stopped at; look at it ourselves.
+        if "\\t" in problem or "'\\t'" in problem or (mark and _char_at(text, mark.line, mark.column) == "\t"):
             problem = "a tab character; YAML indents with spaces only"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise YamlError(f"YAML syntax error: {problem}", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character (NUL, BEL…): say where it is rather than a character offset.
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise YamlError(f"control character U+{exc.character:04X} is not allowed in YAML; remove it", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}") from None
     except RecursionError:
@@ -114,6 +121,33 @@ def load(path: Path, text: str | None = None) -> Document:
     doc = Document(path, None)
     doc.data = _Builder(doc).build(node, (), 0)
     return doc
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
+def _check_events(text: str) -> None:
+    """Refuse deep nesting and aliases from the event stream, before anything recursive sees it.
+
+    libyaml's parser is iterative, but composing nodes recurses in C: a few hundred
+    thousand ``[`` or ``- `` (well under MAX_BYTES) overflow the C stack and kill
+    the interpreter with a segfault instead of raising. An alias is reported where
+    it is used (``*name``), which is the place to write the value out.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.NodeEvent) and depth > MAX_DEPTH:
+            mark = event.start_mark
+            raise YamlError(f"nesting is too deep (more than {MAX_DEPTH} levels)", mark.line + 1, mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise YamlError("anchors and aliases (&name, *name) are not allowed; write the value out", mark.line + 1, mark.column + 1)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class _Builder:
@@ -131,6 +165,9 @@ class _Builder:
             raise YamlError("anchors and aliases (&name, *name) are not allowed; write the value out", line, column)
         self.seen.add(id(node))
         self.doc.positions[path] = (line, column)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _ALLOWED_TAGS:
+            # e.g. !!python/object/apply:os.system [...] or !!set: refused like scalar tags.
+            raise YamlError(f"the tag {node.tag} is not allowed; only plain values are", line, column)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
