@@ -178,7 +178,12 @@ def build(
 def run_pagefind(site: Path) -> None:
     """Index the built site with Pagefind (from the pagefind[bin] package)."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--quiet"],
+        [
+            sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--quiet",
+            # Glossary pop-ups and footnote numbers are not text a reader searches for,
+            # and would show up in result excerpts.
+            "--exclude-selectors", ".term .tip", "--exclude-selectors", "sup.footnote-ref", "--exclude-selectors", "sup.cite",
+        ],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     if result.returncode != 0:

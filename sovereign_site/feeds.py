@@ -90,3 +90,23 @@ def sitemap(paths: list[tuple[str, dt.date | None]], state: BuildState) -> str:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
         rows.append(f"  <url><loc>{escape(site + '/' + path)}</loc>{lastmod}</url>")
     return '<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n"
+
+
+def localise_essay_feeds(output: Path, titles: dict[str, str]) -> None:
+    """Give each language's essay feed its own title and ``xml:lang``.
+
+    Pelican titles every feed with SITENAME and no language; a reader
+    subscribing to the English feed should see an English title.
+    """
+    import re
+
+    for lang, title in titles.items():
+        names = ["essays.atom.xml", f"essays-{lang}.atom.xml"] if lang == "ko" else [f"essays-{lang}.atom.xml"]
+        for name in names:
+            path = output / "feeds" / name
+            if not path.exists():
+                continue
+            text = path.read_text(encoding="utf-8")
+            text = re.sub(r"<feed xmlns=\"http://www.w3.org/2005/Atom\"(?: xml:lang=\"[^\"]*\")?>", f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">', text, count=1)
+            text = re.sub(r"<title>[^<]*</title>", f"<title>{escape(title)}</title>", text, count=1)
+            path.write_text(text, encoding="utf-8")

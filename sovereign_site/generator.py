@@ -143,6 +143,8 @@ class DataPagesGenerator(Generator):
         for name, text in downloads.files(ds).items():
             self.write(name, text)
         self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
+        # Pelican wrote the essay feeds before this generator's turn.
+        feeds.localise_essay_feeds(out, {lang: self.catalogue.get("feed.essays_title", lang) for lang in LANGUAGES})
         self.write("robots.txt", feeds.robots(state))
         self.write("sitemap.xml", feeds.sitemap(self.sitemap_paths(), state))
         state.stats["essays"] = sum(len(v) for v in self.essays.values())

@@ -17,14 +17,21 @@
   function makeSortable(table) {
     var head = table.tHead && table.tHead.rows[0];
     if (!head || !table.tBodies[0]) return;
+    var label = table.getAttribute("data-msg-sort") || "{col}";
     Array.prototype.forEach.call(head.cells, function (th, index) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort-button";
-      while (th.firstChild) button.appendChild(th.firstChild);
+      if (th.querySelector("a, button, input")) {
+        // A heading that links somewhere keeps its link; sorting gets its own
+        // small button beside it (controls must not nest).
+        button.setAttribute("aria-label", label.replace("{col}", th.textContent.trim()));
+        button.classList.add("sort-only");
+      } else {
+        while (th.firstChild) button.appendChild(th.firstChild);
+      }
       th.appendChild(button);
-      button.addEventListener("click", function (event) {
-        if (event.target.closest("a")) return; // a link inside the heading still navigates
+      button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(head.cells, function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
