@@ -3,7 +3,7 @@ PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 # apt needs root; use sudo only where we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium fonts-noto-cjk default-jre-headless make
+APT_PACKAGES := chromium fonts-noto-cjk default-jre-headless
 
 .PHONY: site serve test test-deps lint golden bench clean
 
