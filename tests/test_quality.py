@@ -331,7 +331,7 @@ def test_every_page_has_canonical_social_and_favicon_metadata(built_site: Path, 
                 problems.append(f"{rel}: no {key}")
         if page.meta.get("og:url") != expected:
             problems.append(f"{rel}: og:url {page.meta.get('og:url')!r} != {expected}")
-        if page.meta.get("og:locale") != ("ko_KR" if lang == "ko" else "en_GB"):
+        if page.meta.get("og:locale") != ("ko_KR" if lang == "ko" else "en_US"):
             problems.append(f"{rel}: og:locale {page.meta.get('og:locale')!r}")
         if page.meta.get("twitter:card") not in ("summary", "summary_large_image"):
             problems.append(f"{rel}: twitter:card {page.meta.get('twitter:card')!r}")

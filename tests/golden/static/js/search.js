@@ -31,12 +31,20 @@
   var input = document.getElementById("search-q");
   if (input) input.value = query;
   if (!query) return;
+  // The language switch keeps the query: the same search in the other language.
+  var other = document.querySelector("a.lang-switch");
+  if (other) {
+    var target = new URL(other.href);
+    target.searchParams.set("q", query);
+    other.href = target.pathname + target.search;
+  }
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
 
   results.textContent = results.getAttribute("data-msg-loading");
+  results.setAttribute("aria-busy", "true");
   import(results.getAttribute("data-pagefind")).then(function (pagefind) {
     return pagefind.options({ excerptLength: 24 }).then(function () {
       return pagefind.search(normalise(query));
@@ -45,6 +53,7 @@
     });
   }).then(function (items) {
     results.textContent = "";
+    results.removeAttribute("aria-busy");
     var summary = document.createElement("p");
     summary.textContent = format(results.getAttribute(items.length ? "data-msg-results" : "data-msg-none"), { q: query, n: items.length });
     results.appendChild(summary);
@@ -69,6 +78,7 @@
     });
     results.appendChild(list);
   }).catch(function (error) {
+    results.removeAttribute("aria-busy");
     results.textContent = String(error);
   });
 })();

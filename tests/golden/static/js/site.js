@@ -17,14 +17,21 @@
   function makeSortable(table) {
     var head = table.tHead && table.tHead.rows[0];
     if (!head || !table.tBodies[0]) return;
+    var label = table.getAttribute("data-msg-sort") || "{col}";
     Array.prototype.forEach.call(head.cells, function (th, index) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort-button";
-      while (th.firstChild) button.appendChild(th.firstChild);
+      if (th.querySelector("a, button, input")) {
+        // A heading that links somewhere keeps its link; sorting gets its own
+        // small button beside it (controls must not nest).
+        button.setAttribute("aria-label", label.replace("{col}", th.textContent.trim()));
+        button.classList.add("sort-only");
+      } else {
+        while (th.firstChild) button.appendChild(th.firstChild);
+      }
       th.appendChild(button);
-      button.addEventListener("click", function (event) {
-        if (event.target.closest("a")) return; // a link inside the heading still navigates
+      button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(head.cells, function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
@@ -50,7 +57,13 @@
     var data = null;
     section.hidden = false;
 
-    function chosen() { return boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }); }
+    // Columns follow the order the reader picked (and the permalink's order).
+    var order = [];
+    function chosen() {
+      order = order.filter(function (code) { return boxes.some(function (b) { return b.value === code && b.checked; }); });
+      boxes.forEach(function (b) { if (b.checked && order.indexOf(b.value) === -1) order.push(b.value); });
+      return order.slice();
+    }
 
     function render() {
       var codes = chosen();
@@ -109,6 +122,7 @@
 
     var wanted = (new URL(window.location.href).searchParams.get("c") || "").toLowerCase().split(",").filter(Boolean).slice(0, 4);
     boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) !== -1; b.addEventListener("change", render); });
+    order = wanted.filter(function (code) { return boxes.some(function (b) { return b.value === code; }); });
     fetch(section.getAttribute("data-json"))
       .then(function (response) { return response.json(); })
       .then(function (json) { data = json; render(); })
