@@ -74,7 +74,7 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> dict[s
 _CACHES: dict[tuple[str, str], BuildCache] = {}
 
 
-def open_cache(root: Path, settings: dict[str, Any], theme: Path, enabled: bool) -> BuildCache:
+def open_cache(root: Path, settings: dict[str, Any], theme: Path, enabled: bool, keep_in_memory: bool = False) -> BuildCache:
     salt = salt_for(settings, theme)
     key = (str(root.resolve()), salt)
     if key not in _CACHES:
@@ -82,18 +82,21 @@ def open_cache(root: Path, settings: dict[str, Any], theme: Path, enabled: bool)
         _CACHES[key] = BuildCache(root, salt)
     cache = _CACHES[key]
     cache.enabled = enabled
+    cache.keep_in_memory = keep_in_memory
+    if not keep_in_memory:
+        cache.memory.clear()
     cache.hits = cache.misses = 0
     return cache
 
 
 def prepare(
-    root: Path, overrides: dict[str, Any] | None = None, strict: bool = False, use_cache: bool = False
+    root: Path, overrides: dict[str, Any] | None = None, strict: bool = False, use_cache: bool = False, keep_in_memory: bool = False
 ) -> tuple[dict[str, Any], BuildState]:
     """Settings plus a validated dataset: everything a build needs before writing."""
     settings = load_settings(root, overrides)
     content = Path(settings["PATH"])
     theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0])
-    cache = open_cache(root, settings, theme, use_cache)
+    cache = open_cache(root, settings, theme, use_cache, keep_in_memory)
     dataset = load_dataset(
         content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings), cache=cache if use_cache else None
     )
@@ -124,6 +127,7 @@ def build(
     strict: bool = False,
     search: bool = True,
     cache: bool = True,
+    keep_in_memory: bool = False,
     log: Any = None,
 ) -> BuildResult:
     """Build the site into ``output`` (default: the settings' OUTPUT_PATH). Raises ContentError."""
@@ -136,7 +140,7 @@ def build(
         overrides["SITEURL"] = site_url.rstrip("/")
         overrides["FEED_DOMAIN"] = site_url.rstrip("/")
     say("Validating content…")
-    settings, state = prepare(root, overrides, strict, use_cache=cache)
+    settings, state = prepare(root, overrides, strict, use_cache=cache, keep_in_memory=keep_in_memory)
     output = (output or Path(settings["OUTPUT_PATH"])).resolve()
     if output == root.resolve() or output in root.resolve().parents or output == state.content.resolve():
         raise ContentError([Problem(str(output), None, None, "refusing to use the project or content folder as the output folder")])

@@ -66,13 +66,15 @@ def tree_digest(*roots: Path) -> str:
 class BuildCache:
     """A folder of pickled entries under content-derived keys."""
 
-    def __init__(self, root: Path, salt: str, enabled: bool = True) -> None:
+    def __init__(self, root: Path, salt: str, enabled: bool = True, keep_in_memory: bool = False) -> None:
         self.dir = root / CACHE_DIR
         self.salt = salt
         self.enabled = enabled
         self.hits = 0
         self.misses = 0
-        # In a long-running `serve`, entries also stay in memory between rebuilds.
+        # In a long-running `serve`, entries also stay in memory between rebuilds;
+        # a one-off build keeps nothing, so its memory stays flat.
+        self.keep_in_memory = keep_in_memory
         self.memory: dict[str, Any] = {}
 
     def _path(self, kind: str, key: str) -> Path:
@@ -96,13 +98,15 @@ class BuildCache:
             self.misses += 1
             return None
         self.hits += 1
-        self.memory[f"{kind}/{key}"] = value
+        if self.keep_in_memory:
+            self.memory[f"{kind}/{key}"] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if not self.enabled:
             return
-        self.memory[f"{kind}/{key}"] = value
+        if self.keep_in_memory:
+            self.memory[f"{kind}/{key}"] = value
         path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a killed build never leaves a torn entry.

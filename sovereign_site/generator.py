@@ -10,6 +10,7 @@ none of Pelican's per-content machinery, which is what keeps large datasets fast
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import typing
 from dataclasses import dataclass
@@ -67,19 +68,22 @@ class DataPagesGenerator(Generator):
             prefix = lang_prefix(lang)
             base = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": self.essays[lang], "countries": ds.countries, "dimensions": ds.dimensions, "settings_group_threshold": self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)}
             cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
-            cross_charts = charts.all_charts(ds, lang)
-            chart_by_id = {c.id: c for c in cross_charts}
+            # Past a threshold the home page, the country list, the matrix and the
+            # dimension tables are split by region, so no page grows with the
+            # number of countries.
+            regions = self.regions(lang)
+            members = {r.id: r.members for r in regions}
+            paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
+            base.update(paged=paged, regions=regions, region=None)
+            chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in charts.all_charts(ds, lang)}
 
             # Home, the country list and one profile per country
             self.render("home", f"{prefix}index.html", base, path="", charts=chart_by_id, cells=cells)
             self.render("countries", f"{prefix}countries/index.html", base, path="countries/", cells=cells)
-            regions: dict[str, list[Any]] = {}
-            for country in ds.countries:
-                regions.setdefault(country.region, []).append(country)
             for country in ds.countries:
                 # Links to a few countries of the same region: a list of every
                 # country on every page would grow with the square of their number.
-                neighbours = [c for c in regions[country.region] if c.code != country.code][:12]
+                neighbours = [c for c in members[country.region] if c.code != country.code][:12]
                 essays_about = [e for e in self.essays[lang] if country.code in getattr(e, "countries", [])]
                 self.render(
                     "country",
@@ -96,16 +100,10 @@ class DataPagesGenerator(Generator):
                         self.country_hash(country),
                         [(c.code, c.names.ko, c.names.en) for c in neighbours],
                         [(e.url, e.title) for e in essays_about],
-                        [(c.code, c.names.ko, c.names.en) for c in ds.countries] if len(ds.countries) <= 24 else len(ds.countries),
                     ),
                 )
 
             # Comparisons: the overview matrix (and the picker), one page per dimension
-            # Past a threshold the matrix and the dimension tables are split by
-            # region, so no page grows with the number of countries.
-            regions = self.regions(lang)
-            paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
-            base.update(paged=paged, regions=regions, region=None)
             self.render("compare", f"{prefix}compare/index.html", base, path="compare/", cells=cells, charts=chart_by_id, groups=[(r.label, r.members) for r in regions])
             if paged:
                 for region in regions:
@@ -200,6 +198,20 @@ class DataPagesGenerator(Generator):
             if cache and key:
                 cache.put("page", key, html)
         self.write(save_as, self.fill_placeholders(html))
+
+    #: Rows of a chart's data table shown on a page when the dataset is large.
+    CHART_TABLE_ROWS = 60
+
+    def bounded(self, chart: charts.Chart, lang: str) -> charts.Chart:
+        """A large dataset's chart with its data table cut to the first rows, and a note saying where the rest is.
+
+        The chart itself already labels the top countries and aggregates the
+        rest; a table of every item of a thousand countries would be megabytes.
+        """
+        if len(chart.rows) <= self.CHART_TABLE_ROWS:
+            return chart
+        note = self.catalogue.get("chart.table_truncated", lang, shown=self.CHART_TABLE_ROWS, total=len(chart.rows))
+        return dataclasses.replace(chart, rows=chart.rows[: self.CHART_TABLE_ROWS], notes=[*chart.notes, note])
 
     def country_hash(self, country: Any) -> str:
         # The file's hash; a country built in memory (tests) falls back to its data.

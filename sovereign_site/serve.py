@@ -94,7 +94,8 @@ def _rebuild(project: Path, output: Path | None, search: bool, state: ServeState
     from .build import build
 
     try:
-        result = build(project, output, search=search)
+        # A long-running server keeps rendered pages in memory between rebuilds.
+        result = build(project, output, search=search, keep_in_memory=True)
     except ContentError as exc:
         message = "\n".join(str(p) for p in exc.problems)
         click.echo(f"rebuild failed; still serving the last good build:\n{message}", err=True)
