@@ -13,4 +13,4 @@ except PackageNotFoundError:  # running from a checkout that is not installed
 
 from .plugin import register
 
-__all__ = ["register", "__version__"]
+__all__ = ["__version__", "register"]

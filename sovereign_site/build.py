@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache, salt_for
 from .dataset import load_dataset
 from .errors import ContentError, Problem, Report
-from .cache import BuildCache, salt_for
 from .plugin import STATE_KEY, BuildState, source_date
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -42,10 +42,7 @@ class BuildResult:
     largest: list[tuple[str, int]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
-            f"Built {self.pages} pages ({self.countries} countries, {self.essays} essays) "
-            f"in {self.seconds:.2f} s into {self.output}"
-        )
+        return f"Built {self.pages} pages ({self.countries} countries, {self.essays} essays) in {self.seconds:.2f} s into {self.output}"
 
 
 class _NoFeedDomainWarning(logging.Filter):
@@ -98,7 +95,10 @@ def prepare(
     theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0])
     cache = open_cache(root, settings, theme, use_cache, keep_in_memory)
     dataset = load_dataset(
-        content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings), cache=cache if use_cache else None
+        content,
+        max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548),
+        today=source_date(settings),
+        cache=cache if use_cache else None,
     )
     report = dataset.report or Report(root)
     if strict:
@@ -176,7 +176,9 @@ def build(
         pelican_log.removeHandler(counter)
     clean_stale(output)
     essays = state.stats.get("essays", 0)
-    return BuildResult(output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings, largest)
+    return BuildResult(
+        output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings, largest
+    )
 
 
 def run_pagefind(site: Path) -> None:

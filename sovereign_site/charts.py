@@ -409,9 +409,7 @@ def _legend(svg: _Svg, y: float, items: list[_Swatch]) -> float:
         elif item.kind == "line":
             svg.el("line", x1=x + 8, y1=cy - 8, x2=x + 8, y2=cy + 8, cls=f"{item.cls} swatch")
             svg.el("line", x1=x + 4, y1=cy + 8, x2=x + 12, y2=cy + 8, cls=f"{item.cls} swatch")
-        svg.text(
-            x + 22, cy + 5, _fit(item.label, size, WIDTH - 2 * MARGIN - 22), size=size, cls="legend", tip=item.label
-        )
+        svg.text(x + 22, cy + 5, _fit(item.label, size, WIDTH - 2 * MARGIN - 22), size=size, cls="legend", tip=item.label)
         x += w
     return y + row_h + 6
 
@@ -600,9 +598,7 @@ def _bar_panel(
             y += 20
         y += 6
     # Gridlines go under the bars: insert them before the bars drawn above.
-    grid = [
-        f'<line x1="{_f(scale(t))}" y1="{_f(grid_top)}" x2="{_f(scale(t))}" y2="{_f(y)}" class="grid"/>' for t in ticks
-    ]
+    grid = [f'<line x1="{_f(scale(t))}" y1="{_f(grid_top)}" x2="{_f(scale(t))}" y2="{_f(y)}" class="grid"/>' for t in ticks]
     svg.parts[parts_start:parts_start] = grid
     if n_bars > 8:
         tick_row(y + 16)
@@ -695,9 +691,7 @@ def _used_rates(moneys: Iterable[_Money]) -> list[FxRate]:
 
 
 def _headline(moneys: list[_Money], sector: str | None = "public") -> float:
-    return max(
-        (m.usd for m in moneys if m.usd is not None and (sector is None or m.item.sector == sector)), default=0.0
-    )
+    return max((m.usd for m in moneys if m.usd is not None and (sector is None or m.item.sector == sector)), default=0.0)
 
 
 def funding_chart(ds: Dataset, lang: str) -> Chart:
@@ -761,15 +755,11 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
     legend += _bound_swatches(bounds_seen, lang)
     y = _legend(svg, 4, legend) if legend else 8
     if groups:
-        y = _bar_panel(
-            svg, y, groups, _t("funding.axis", lang), lambda v: _t("funding.tick", lang, n=fmt.short(v, lang)), lang
-        )
+        y = _bar_panel(svg, y, groups, _t("funding.axis", lang), lambda v: _t("funding.tick", lang, n=fmt.short(v, lang)), lang)
     else:
         y = _no_data(svg, y, lang)
 
-    columns = [
-        _t(f"funding.col.{k}", lang) for k in ("country", "item", "sector", "period", "amount", "usd", "rate", "note")
-    ]
+    columns = [_t(f"funding.col.{k}", lang) for k in ("country", "item", "sector", "period", "amount", "usd", "rate", "note")]
     rows: list[list[str]] = []
     order = plotted + sorted((c for c in ds.countries if c not in plotted), key=_country_sort_key)
     for country in order:
@@ -780,9 +770,7 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
         if not country.funding:
             rows.append([name, _t("table.none", lang), "—", "—", "—", "—", "—", ""])
             continue
-        moneys = sorted(
-            per_country[country.code], key=lambda m: (_SECTOR_ORDER[m.item.sector], -(m.usd or -1), m.item.id)
-        )
+        moneys = sorted(per_country[country.code], key=lambda m: (_SECTOR_ORDER[m.item.sector], -(m.usd or -1), m.item.id))
         for m in moneys:
             item = m.item
             rows.append(
@@ -911,9 +899,7 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
         assert item.petaflops is not None
         return fmt.with_bound(_t("compute.pflops", lang, n=fmt.number(item.petaflops, lang, 1)), item.bound, lang)
 
-    gpu_groups, gpu_rest, st1, b1 = _compute_groups(
-        ds.countries, _gpus, gpu_text, hatch, lang, lambda v: fmt.count(v, lang, "exact", unit)
-    )
+    gpu_groups, gpu_rest, st1, b1 = _compute_groups(ds.countries, _gpus, gpu_text, hatch, lang, lambda v: fmt.count(v, lang, "exact", unit))
     pf_groups, pf_rest, st2, b2 = _compute_groups(
         ds.countries,
         lambda i: i.petaflops if i.petaflops else None,
@@ -943,8 +929,7 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
         y = _bar_panel(svg, y + 38, pf_groups, _t("compute.axis_pflops", lang), lambda v: fmt.short(v, lang), lang)
 
     columns = [
-        _t(f"compute.col.{k}", lang)
-        for k in ("country", "item", "kind", "status", "gpus", "pflops", "date", "target", "sector", "note")
+        _t(f"compute.col.{k}", lang) for k in ("country", "item", "kind", "status", "gpus", "pflops", "date", "target", "sector", "note")
     ]
     rows: list[list[str]] = []
     for country in sorted(ds.countries, key=_country_sort_key):
@@ -1008,13 +993,9 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
     have.sort(key=lambda c: (-largest(c), c.code))
     top, rest = have[:TOP_N], have[TOP_N:]
     style = _style_index(ds)
-    points = [
-        (style[c.code], c, m) for c in top for m in sorted(_listed(c.models), key=lambda m: m.id) if _plottable(m)
-    ]
+    points = [(style[c.code], c, m) for c in top for m in sorted(_listed(c.models), key=lambda m: m.id) if _plottable(m)]
 
-    legend = [
-        _Swatch("marker", f"mk {_colour(style[c.code])}", _name(c, lang), shape=_shape(style[c.code])) for c in top
-    ]
+    legend = [_Swatch("marker", f"mk {_colour(style[c.code])}", _name(c, lang), shape=_shape(style[c.code])) for c in top]
     styles = {("derived" if m.origin == "derived" else "scratch") for _, _, m in points}
     styles |= {"planned" for _, _, m in points if m.status == "planned"}
     styles |= {"moe" for _, _, m in points if _params(m.params_active)}
@@ -1047,9 +1028,7 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
             svg.el("line", x1=tx, y1=top_y, x2=tx, y2=bottom, cls="grid")
             svg.text(tx, bottom + 18, str(year), size=FS_TICK, cls="tick muted", anchor="middle")
         svg.el("line", x1=left, y1=bottom, x2=right, y2=bottom, cls="axis-line")
-        svg.text(
-            (left + right) / 2, bottom + 40, _t("models.axis_x", lang), size=FS_AXIS, cls="axis muted", anchor="middle"
-        )
+        svg.text((left + right) / 2, bottom + 40, _t("models.axis_x", lang), size=FS_AXIS, cls="axis muted", anchor="middle")
         placer = _Placer((left + 2, top_y - 14, right, bottom - 2))
         marks: list[tuple[float, float, str, FoundationModel]] = []
         # Draw every mark first and reserve its spot, so no label is placed over a mark.
@@ -1190,9 +1169,7 @@ def _milestones(country: Country) -> list[Any]:
     return sorted(_listed(country.timeline), key=lambda m: (m.date, m.id))
 
 
-def timeline_chart(
-    ds: Dataset, lang: str, countries: list[Country] | None = None, today: dt.date | None = None
-) -> Chart:
+def timeline_chart(ds: Dataset, lang: str, countries: list[Country] | None = None, today: dt.date | None = None) -> Chart:
     """Milestones from 2017 to ``today`` (the data's newest as-of date, never the clock).
 
     ``countries=None`` draws every country on one axis, a lane each; ``[country]`` draws
@@ -1226,9 +1203,7 @@ def timeline_chart(
         style = _style_index(ds)
         for country in lanes:
             cls = _colour(style.get(country.code, 0))
-            svg.text(
-                MARGIN, y + 17, _fit(_name(country, lang), FS_BODY, WIDTH - 2 * MARGIN), size=FS_BODY, cls="strong"
-            )
+            svg.text(MARGIN, y + 17, _fit(_name(country, lang), FS_BODY, WIDTH - 2 * MARGIN), size=FS_BODY, cls="strong")
             line_y = y + 30
             svg.el("line", x1=MARGIN, y1=line_y, x2=WIDTH - MARGIN, y2=line_y, cls="lane")
             # Two rows of short labels under the lane; a label that fits neither row is left
@@ -1342,9 +1317,7 @@ def _country_timeline(ds: Dataset, lang: str, country: Country, today: dt.date) 
     columns = [_t(f"timeline.col.{k}", lang) for k in ("country", "date", "milestone")]
     notes = [_t("timeline.note.dates", lang)]
     notes += _outside_notes(dates, today, lang) if milestones else []
-    return Chart(
-        chart_id, svg.title, svg.desc, svg.render(y + 8, "timeline"), columns, _timeline_rows([country], lang), notes
-    )
+    return Chart(chart_id, svg.title, svg.desc, svg.render(y + 8, "timeline"), columns, _timeline_rows([country], lang), notes)
 
 
 # --- archetypes -------------------------------------------------------------------------------

@@ -59,7 +59,9 @@ def main() -> None:
 
 @main.command()
 @PROJECT_OPTION
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: OUTPUT_PATH in pelicanconf.py).")
+@click.option(
+    "--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: OUTPUT_PATH in pelicanconf.py)."
+)
 @click.option("--site-url", help="Public address of the site, e.g. https://example.org; used for canonical URLs, feeds and the sitemap.")
 @click.option("--strict", is_flag=True, help="Treat warnings (stale or uncited sources, unknown dimensions) as errors.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
@@ -70,7 +72,9 @@ def build(project: Path, output: Path | None, site_url: str | None, strict: bool
     from .build import build as run_build
 
     result = _guard(
-        lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache), debug, "build failed"
+        lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache),
+        debug,
+        "build failed",
     )
     for problem in result.warnings:
         click.echo(str(problem), err=True)

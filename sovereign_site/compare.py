@@ -6,8 +6,8 @@ The overview matrix, the country picker's JSON and the country pages all use
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from . import format as fmt
@@ -112,7 +112,14 @@ def cited_sources(country: Country, dimension: Dimension) -> set[str]:
         items: Any = country.facts.get(dimension.id, UNKNOWN)
     elif kind == "regulation":
         reg = country.regulation
-        items = [] if isinstance(reg, str) else [*(reg.instruments if isinstance(reg.instruments, list) else []), *(reg.institutions if isinstance(reg.institutions, list) else [])]
+        items = (
+            []
+            if isinstance(reg, str)
+            else [
+                *(reg.instruments if isinstance(reg.instruments, list) else []),
+                *(reg.institutions if isinstance(reg.institutions, list) else []),
+            ]
+        )
     else:
         items = getattr(country, kind)
     if not isinstance(items, list):

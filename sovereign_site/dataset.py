@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .cache import BuildCache
-from .errors import ContentError, Report
+from .errors import Report
 from .yamlload import Document, YamlError, load, read_text
 
 M = TypeVar("M", bound=BaseModel)
@@ -172,7 +172,9 @@ def _register(country: schema.Country, path: Path, position: tuple[int | None, i
         return False
     seen[country.code] = path
     if path.stem != country.code:
-        report.error(path, line, f"file name '{path.name}' does not match code '{country.code}'; name it {country.code}.yaml", column, "code")
+        report.error(
+            path, line, f"file name '{path.name}' does not match code '{country.code}'; name it {country.code}.yaml", column, "code"
+        )
     return True
 
 
@@ -212,14 +214,29 @@ def _dedupe(errors: list[Any]) -> list[Any]:
         err = {**err, "loc": loc}
         if err["type"] == "literal_error" and "'unknown'" in err["msg"] and loc in best:
             continue
-        if loc not in best or best[loc]["type"] == "literal_error" and "'unknown'" in best[loc]["msg"]:
+        if loc not in best or (best[loc]["type"] == "literal_error" and "'unknown'" in best[loc]["msg"]):
             best[loc] = err
     # A problem inside a value makes its parent's "unknown" branch noise.
     locs = set(best)
     return [e for loc, e in best.items() if not any(other[: len(loc)] == loc and other != loc for other in locs)]
 
 
-_BRANCH_NAMES = {"Bilingual", "Archetype", "Regulation", "function-after", "function-before", "function-plain", "str", "int", "float", "constrained-str", "Names", "Fx", "Source", "lax-or-strict"}
+_BRANCH_NAMES = {
+    "Bilingual",
+    "Archetype",
+    "Regulation",
+    "function-after",
+    "function-before",
+    "function-plain",
+    "str",
+    "int",
+    "float",
+    "constrained-str",
+    "Names",
+    "Fx",
+    "Source",
+    "lax-or-strict",
+}
 
 
 def _describe(value: Any) -> str:
@@ -303,7 +320,7 @@ def check_code(code: str, report: Report, path: Path, line: int | None, column: 
     """Check a code against ISO 3166-1 / 3166-2 (``eu`` is allowed for the European Union)."""
     import pycountry
 
-    if code in CODE_HINTS and CODE_HINTS[code]:
+    if CODE_HINTS.get(code):
         report.error(path, line, f"'{code}' is not an ISO 3166 code; did you mean {CODE_HINTS[code]}?", column, "code")
         return
     if code == "eu":
@@ -323,18 +340,24 @@ def check_country(country: schema.Country, doc: Document, report: Report, fx: sc
     for path, item in _walk(doc.data):
         if isinstance(item, dict) and "sources" in item and path != ():
             for i, sid in enumerate(item["sources"] or []):
-                cited.append((sid, path + ("sources", i)))
+                cited.append((sid, (*path, "sources", i)))
         if isinstance(item, dict) and isinstance(item.get("id"), str) and path and path[0] != "sources" and "archetype" not in path:
             if item["id"] in ids:
-                line, column = doc.locate(path + ("id",))
-                report.error(doc.path, line, f"duplicate id '{item['id']}' in this file", column, _dotted(path + ("id",)))
+                line, column = doc.locate((*path, "id"))
+                report.error(doc.path, line, f"duplicate id '{item['id']}' in this file", column, _dotted((*path, "id")))
             ids[item["id"]] = path
     defined = {s.id for s in country.sources}
     for sid, path in cited:
         if sid not in defined:
             line, column = doc.locate(path)
             hint = difflib.get_close_matches(sid, sorted(defined), n=1)
-            report.error(doc.path, line, f"source '{sid}' is cited but not defined under sources" + (f"; did you mean '{hint[0]}'?" if hint else ""), column, _dotted(path))
+            report.error(
+                doc.path,
+                line,
+                f"source '{sid}' is cited but not defined under sources" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                column,
+                _dotted(path),
+            )
     check_sources(doc, country.sources, [sid for sid, _ in cited], report, max_age, today)
     if fx is not None and isinstance(country.funding, list):
         have = {r.currency for r in fx.rates} | {"USD"}
@@ -360,19 +383,24 @@ def check_sources(doc: Document, sources: list[schema.Source], cited: list[str],
             report.warn(doc.path, line, f"source '{source.id}' is defined but never cited", column, f"sources.{i}.id")
         if (today - source.accessed).days > max_age:
             line, column = doc.locate(("sources", i, "accessed"))
-            report.warn(doc.path, line, f"source '{source.id}' was last checked on {source.accessed}, more than {max_age} days ago", column, f"sources.{i}.accessed")
+            report.warn(
+                doc.path,
+                line,
+                f"source '{source.id}' was last checked on {source.accessed}, more than {max_age} days ago",
+                column,
+                f"sources.{i}.accessed",
+            )
 
 
 def _walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
     yield path, value
     if isinstance(value, dict):
         for key, child in value.items():
-            yield from _walk(child, path + (key,))
+            yield from _walk(child, (*path, key))
     elif isinstance(value, list):
         for i, child in enumerate(value):
-            yield from _walk(child, path + (i,))
+            yield from _walk(child, (*path, i))
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in path)
-

@@ -63,17 +63,31 @@ def figures_csv(ds: Dataset) -> str:
     writer.writerow(CSV_COLUMNS)
     for c in ds.countries:
         urls = {s.id: s.url for s in c.sources}
-        def row(dimension: str, item: Any, label: schema.Bilingual, value: Any, unit: str, when: Any, usd: Any = None, fx_year: Any = None) -> None:
+
+        def row(
+            dimension: str, item: Any, label: schema.Bilingual, value: Any, unit: str, when: Any,
+            usd: Any = None, fx_year: Any = None, c: schema.Country = c, urls: dict[str, str] = urls,
+        ) -> None:  # fmt: skip
             sources = list(item.sources)
             writer.writerow([
                 c.code, dimension, item.id, label.ko, label.en, _num(value), unit, getattr(item, "bound", "exact"),
                 _num(usd), fx_year or "", str(when) if when is not None else "", getattr(item, "sector", ""),
                 getattr(item, "status", ""), " ".join(sources), " ".join(urls[s] for s in sources), c.as_of.isoformat(),
             ])  # fmt: skip
+
         if isinstance(c.funding, list):
             for f in c.funding:
                 converted = usd_of(ds, f)
-                row("funding", f, f.label, f.amount, f.currency, f.period, converted[0] if converted else None, converted[1] if converted else None)
+                row(
+                    "funding",
+                    f,
+                    f.label,
+                    f.amount,
+                    f.currency,
+                    f.period,
+                    converted[0] if converted else None,
+                    converted[1] if converted else None,
+                )
         if isinstance(c.compute, list):
             for k in c.compute:
                 if k.gpus is not None:
@@ -85,7 +99,14 @@ def figures_csv(ds: Dataset) -> str:
                 name = schema.Bilingual(ko=m.name, en=m.name)
                 row("models", m, name, m.params_total, "parameters", m.released)
                 if m.params_active not in (None, schema.UNKNOWN):
-                    row("models", m, schema.Bilingual(ko=f"{m.name} (활성)", en=f"{m.name} (active)"), m.params_active, "parameters", m.released)
+                    row(
+                        "models",
+                        m,
+                        schema.Bilingual(ko=f"{m.name} (활성)", en=f"{m.name} (active)"),
+                        m.params_active,
+                        "parameters",
+                        m.released,
+                    )
         for dimension, facts in c.facts.items():
             if isinstance(facts, list):
                 for fact in facts:

@@ -42,7 +42,7 @@ def file_history(content: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
 
 def _iso(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{value.isoformat()}T00:00:00Z"
 
 
@@ -53,14 +53,19 @@ def data_feed(ds: Dataset, state: BuildState) -> str:
     for country in ds.countries:
         first, last = history.get(f"{country.code}.yaml", (country.as_of, country.as_of))
         url = f"{site}/countries/{country.code}/"
-        entries.append((last, f"""  <entry>
+        entries.append(
+            (
+                last,
+                f"""  <entry>
     <title>{escape(country.names.ko)} ({escape(country.names.en)})</title>
     <id>{escape(url if site else "urn:sovereign-site:country:" + country.code)}</id>
     <link href={quoteattr(url)}/>
     <published>{_iso(first)}</published>
     <updated>{_iso(last)}</updated>
     <summary>{escape(f"content/countries/{country.code}.yaml, as of {country.as_of.isoformat()}, dataset {ds.version}")}</summary>
-  </entry>"""))
+  </entry>""",
+            )
+        )
     entries.sort(key=lambda e: (_iso(e[0]), e[1]), reverse=True)
     updated = entries[0][0] if entries else ds.as_of
     return f"""<?xml version="1.0" encoding="utf-8"?>
@@ -89,7 +94,11 @@ def sitemap(paths: list[tuple[str, dt.date | None]], state: BuildState) -> str:
     for path, modified in paths:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
         rows.append(f"  <url><loc>{escape(site + '/' + path)}</loc>{lastmod}</url>")
-    return '<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(rows)
+        + "\n</urlset>\n"
+    )
 
 
 def localise_essay_feeds(output: Path, titles: dict[str, str]) -> None:
@@ -107,6 +116,11 @@ def localise_essay_feeds(output: Path, titles: dict[str, str]) -> None:
             if not path.exists():
                 continue
             text = path.read_text(encoding="utf-8")
-            text = re.sub(r"<feed xmlns=\"http://www.w3.org/2005/Atom\"(?: xml:lang=\"[^\"]*\")?>", f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">', text, count=1)
+            text = re.sub(
+                r"<feed xmlns=\"http://www.w3.org/2005/Atom\"(?: xml:lang=\"[^\"]*\")?>",
+                f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
+                text,
+                count=1,
+            )
             text = re.sub(r"<title>[^<]*</title>", f"<title>{escape(title)}</title>", text, count=1)
             path.write_text(text, encoding="utf-8")

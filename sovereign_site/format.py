@@ -112,7 +112,7 @@ def _significant(value: float, digits: int = 3) -> float:
         return value
     from math import floor, log10
 
-    return round(value, -int(floor(log10(value))) + digits - 1)
+    return round(value, -floor(log10(value)) + digits - 1)
 
 
 def usd(amount: float, lang: str) -> str:

@@ -66,7 +66,14 @@ class DataPagesGenerator(Generator):
         for lang in LANGUAGES:
             t = self.catalogue.translator(lang)
             prefix = lang_prefix(lang)
-            base = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": self.essays[lang], "countries": ds.countries, "dimensions": ds.dimensions, "settings_group_threshold": self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)}
+            base = {
+                "lang": lang,
+                "other_lang": "en" if lang == "ko" else "ko",
+                "essays": self.essays[lang],
+                "countries": ds.countries,
+                "dimensions": ds.dimensions,
+                "settings_group_threshold": self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24),
+            }
             cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
             # Past a threshold the home page, the country list, the matrix and the
             # dimension tables are split by region, so no page grows with the
@@ -104,16 +111,28 @@ class DataPagesGenerator(Generator):
                 )
 
             # Comparisons: the overview matrix (and the picker), one page per dimension
-            self.render("compare", f"{prefix}compare/index.html", base, path="compare/", cells=cells, charts=chart_by_id, groups=[(r.label, r.members) for r in regions])
+            self.render(
+                "compare",
+                f"{prefix}compare/index.html",
+                base,
+                path="compare/",
+                cells=cells,
+                charts=chart_by_id,
+                groups=[(r.label, r.members) for r in regions],
+            )
             if paged:
                 for region in regions:
                     path = f"compare/regions/{region.id}/"
                     self.render("compare_region", f"{prefix}{path}index.html", base, path=path, cells=cells, region=region)
             for dimension in ds.dimensions:
-                dimension_context = dict(dimension=dimension, cells=cells, cited=compare.cited_sources, usd=lambda item: compare.usd_of(ds, item))
+                dimension_context: dict[str, Any] = dict(
+                    dimension=dimension, cells=cells, cited=compare.cited_sources, usd=lambda item: compare.usd_of(ds, item)
+                )
                 template = f"dimensions/{dimension.kind}"
                 path = f"compare/{dimension.id}/"
-                self.render(template, f"{prefix}{path}index.html", base, path=path, chart=chart_by_id.get(dimension.kind), **dimension_context)
+                self.render(
+                    template, f"{prefix}{path}index.html", base, path=path, chart=chart_by_id.get(dimension.kind), **dimension_context
+                )
                 if paged:
                     for region in regions:
                         region_path = f"{path}{region.id}/"
@@ -124,14 +143,24 @@ class DataPagesGenerator(Generator):
                             path=region_path,
                             chart=None,
                             region=region,
-                            cache_key=(dimension.id, [self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in regions]),
+                            cache_key=(
+                                dimension.id,
+                                [self.country_hash(c) for c in region.members],
+                                [(r.id, len(r.members)) for r in regions],
+                            ),
                             **dimension_context,
                         )
             self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"])
 
             # Reading and reuse
             self.render("essays", f"{prefix}essays/index.html", base, path="essays/")
-            self.render("glossary", f"{prefix}glossary/index.html", base, path="glossary/", terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()))
+            self.render(
+                "glossary",
+                f"{prefix}glossary/index.html",
+                base,
+                path="glossary/",
+                terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()),
+            )
             self.render("downloads", f"{prefix}downloads/index.html", base, path="downloads/", files=downloads.listing(ds))
             self.render("search", f"{prefix}search/index.html", base, path="search/")
             self.render("404", f"{prefix}404.html", base, path="404.html")

@@ -32,7 +32,7 @@ class Catalogue:
             raise MissingMessage(f"no '{lang}' message for '{key}' in templates/messages/") from None
         return text.format(**values) if values else text
 
-    def translator(self, lang: str):  # noqa: ANN201 - a closure used by templates
+    def translator(self, lang: str):
         def _(key: str, **values: object) -> str:
             return self.get(key, lang, **values)
 

@@ -196,7 +196,9 @@ def split_front_matter(path: Path, text: str, report: Report) -> tuple[dict[str,
             report.error(path, 1, f"required front-matter key '{key}' is missing", field=key)
     if isinstance(meta.get("slug"), str) and not SLUG_PATTERN.match(meta["slug"]):
         line = doc.locate_key(("slug",))[0]
-        report.error(path, line + 1 if line else None, f"slug '{meta['slug']}' must be lower-case letters, digits and hyphens", field="slug")
+        report.error(
+            path, line + 1 if line else None, f"slug '{meta['slug']}' must be lower-case letters, digits and hyphens", field="slug"
+        )
     if meta.get("lang") not in (None, "ko", "en"):
         line = doc.locate_key(("lang",))[0]
         report.error(path, line + 1 if line else None, f"lang must be ko or en, found {meta['lang']!r}", field="lang")
@@ -313,7 +315,9 @@ def expand_refs(body: str, ctx: RefContext, report: Report, path: Path, line_off
             out.append(piece)
             line += piece.count("\n")
             continue
-        out.append(_REF.sub(lambda m, base=line, text=piece: _expand_one(m, ctx, report, path, base + text.count("\n", 0, m.start())), piece))
+        out.append(
+            _REF.sub(lambda m, base=line, text=piece: _expand_one(m, ctx, report, path, base + text.count("\n", 0, m.start())), piece)
+        )
         line += piece.count("\n")
     return "".join(out)
 

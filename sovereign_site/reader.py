@@ -18,7 +18,7 @@ from .plugin import state_of
 
 class MarkdownItReader(BaseReader):
     enabled = True
-    file_extensions = ["md"]
+    file_extensions = ["md"]  # noqa: RUF012 - Pelican's reader API is a class-level list
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         state = state_of(self.settings)

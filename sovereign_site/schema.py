@@ -80,9 +80,7 @@ def _parse_quantity(value: Any) -> Any:
                 pass
             else:
                 return float(number)
-    raise PydanticCustomError(
-        "quantity", "expected a number such as 13000, 1.46T or 193.6B, found {found}", {"found": repr(value)}
-    )
+    raise PydanticCustomError("quantity", "expected a number such as 13000, 1.46T or 193.6B, found {found}", {"found": repr(value)})
 
 
 Quantity = Annotated[
@@ -106,7 +104,7 @@ Count = Annotated[int, BeforeValidator(_parse_count)]
 class PartialDate:
     """A date known to the year, the month or the day: ``2019``, ``2023-10``, ``2026-01-22``."""
 
-    __slots__ = ("year", "month", "day")
+    __slots__ = ("day", "month", "year")
     PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
     def __init__(self, year: int, month: int | None = None, day: int | None = None) -> None:
@@ -381,7 +379,18 @@ class Country(Model):
 
     code: Code = Field(description="ISO 3166-1 alpha-2, eu, or ISO 3166-2, lower case; must match the file name.")
     names: Names
-    region: Literal["east-asia", "southeast-asia", "south-asia", "north-america", "latin-america", "europe", "middle-east", "africa", "oceania", "central-asia"]
+    region: Literal[
+        "east-asia",
+        "southeast-asia",
+        "south-asia",
+        "north-america",
+        "latin-america",
+        "europe",
+        "middle-east",
+        "africa",
+        "oceania",
+        "central-asia",
+    ]
     as_of: Day = Field(description="When the file was last checked as a whole.")
     archetype: Archetype | Unknown
     summary: Bilingual | Unknown
@@ -442,5 +451,3 @@ def json_schema() -> dict[str, Any]:
     schema["title"] = "sovereign-site country file"
     schema["$comment"] = f"schema version {SCHEMA_VERSION}"
     return schema
-
-

@@ -9,8 +9,8 @@ leaves the last good build in place, so the site keeps being served.
 from __future__ import annotations
 
 import functools
-import os
 import html
+import os
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer

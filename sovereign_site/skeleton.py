@@ -55,7 +55,9 @@ sources: []          # list of: id, title, publisher, url, published, accessed
 
 def write_skeleton(content: Path, code: str) -> Path:
     if not re.match(CODE_PATTERN, code):
-        raise SkeletonError(f"'{code}' is not a valid code: use a lower-case ISO 3166-1 alpha-2 code (e.g. jp), eu, or an ISO 3166-2 code (e.g. us-ca)")
+        raise SkeletonError(
+            f"'{code}' is not a valid code: use a lower-case ISO 3166-1 alpha-2 code (e.g. jp), eu, or an ISO 3166-2 code (e.g. us-ca)"
+        )
     from .dataset import CODE_HINTS
 
     if CODE_HINTS.get(code):
@@ -67,7 +69,7 @@ def write_skeleton(content: Path, code: str) -> Path:
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    today = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch and epoch.isdigit() else dt.date.today()
+    today = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(code, today.isoformat()), encoding="utf-8")
     return path

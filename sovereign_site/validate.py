@@ -15,7 +15,7 @@ from .markdown import read_source, render
 
 def validate(root: Path) -> list[Problem]:
     try:
-        settings, state = prepare(root)
+        _settings, state = prepare(root)
     except ContentError as exc:
         return exc.problems
     for folder in ("essays", "pages"):

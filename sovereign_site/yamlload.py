@@ -178,13 +178,13 @@ class _Builder:
                 if key == "<<":
                     raise YamlError("merge keys (<<) are not allowed; write the values out", *key_pos)
                 if key in result:
-                    first = self.doc.key_positions[path + (key,)][0]
+                    first = self.doc.key_positions[(*path, key)][0]
                     raise YamlError(f"duplicate key '{key}' (first defined on line {first})", *key_pos)
-                self.doc.key_positions[path + (key,)] = key_pos
-                result[key] = self.build(value_node, path + (key,), depth + 1)
+                self.doc.key_positions[(*path, key)] = key_pos
+                result[key] = self.build(value_node, (*path, key), depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return _scalar(node, line, column)
 
 

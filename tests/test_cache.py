@@ -6,12 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_project
 
 import sovereign_site
 from sovereign_site.build import build
 from sovereign_site.cache import salt_for
-
-from conftest import REPO, copy_project
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -60,7 +59,9 @@ def test_unchanged_country_pages_come_from_the_cache(project: Path, tmp_path: Pa
 def test_a_template_change_invalidates(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "a")
     country = project / "templates" / "country.html"
-    country.write_text(country.read_text(encoding="utf-8").replace('<article class="country"', '<article class="country changed"', 1), encoding="utf-8")
+    country.write_text(
+        country.read_text(encoding="utf-8").replace('<article class="country"', '<article class="country changed"', 1), encoding="utf-8"
+    )
     _build(project, tmp_path / "b")
     assert 'class="country changed"' in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
 
@@ -68,7 +69,10 @@ def test_a_template_change_invalidates(project: Path, tmp_path: Path) -> None:
 def test_a_message_change_invalidates(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "a")
     messages = project / "templates" / "messages" / "site.yaml"
-    messages.write_text(messages.read_text(encoding="utf-8").replace("country.archetype: {ko: 전략 유형,", "country.archetype: {ko: 전략 유형(바뀜),", 1), encoding="utf-8")
+    messages.write_text(
+        messages.read_text(encoding="utf-8").replace("country.archetype: {ko: 전략 유형,", "country.archetype: {ko: 전략 유형(바뀜),", 1),
+        encoding="utf-8",
+    )
     _build(project, tmp_path / "b")
     assert "전략 유형(바뀜)" in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
 
@@ -76,7 +80,9 @@ def test_a_message_change_invalidates(project: Path, tmp_path: Path) -> None:
 def test_a_settings_change_invalidates(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "a")
     settings = project / "pelicanconf.py"
-    settings.write_text(settings.read_text(encoding="utf-8").replace('SITEURL = ""', 'SITEURL = "https://changed.example"', 1), encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('SITEURL = ""', 'SITEURL = "https://changed.example"', 1), encoding="utf-8"
+    )
     _build(project, tmp_path / "b")
     assert 'href="https://changed.example/countries/kr/"' in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
 
@@ -93,7 +99,10 @@ def test_a_package_version_change_changes_the_salt(project: Path, monkeypatch: p
 def test_a_data_file_shared_by_all_pages_invalidates(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "a")
     dims = project / "content" / "dimensions.yaml"
-    dims.write_text(dims.read_text(encoding="utf-8").replace("label: {ko: 인재, en: Talent}", "label: {ko: 인재(바뀜), en: Talent}", 1), encoding="utf-8")
+    dims.write_text(
+        dims.read_text(encoding="utf-8").replace("label: {ko: 인재, en: Talent}", "label: {ko: 인재(바뀜), en: Talent}", 1),
+        encoding="utf-8",
+    )
     _build(project, tmp_path / "b")
     assert "인재(바뀜)" in (tmp_path / "b" / "countries/kr/index.html").read_text(encoding="utf-8")
 

@@ -155,9 +155,7 @@ def model(
 
 
 def milestone(ident: str, date: str, label: str = "Milestone") -> Milestone:
-    return Milestone.model_validate(
-        {"id": ident, "date": date, "label": {"ko": f"{label} 사건", "en": label}, "sources": ["s"]}
-    )
+    return Milestone.model_validate({"id": ident, "date": date, "label": {"ko": f"{label} 사건", "en": label}, "sources": ["s"]})
 
 
 def archetype(state_led: float, builds: float, label: str = "Aspirant") -> Archetype:
@@ -192,9 +190,7 @@ def dataset(base: Dataset, countries: list[Country], fx: Fx | None = None) -> Da
 
 
 def fixed_fx(base: Dataset) -> Fx:
-    return Fx(
-        rates=[FxRate(currency="KRW", year=2025, per_usd=1400, source=base.fx.sources[0].id)], sources=base.fx.sources
-    )
+    return Fx(rates=[FxRate(currency="KRW", year=2025, per_usd=1400, source=base.fx.sources[0].id)], sources=base.fx.sources)
 
 
 def valid_codes(n: int) -> list[str]:
@@ -299,9 +295,7 @@ def test_every_class_is_styled_and_the_stylesheet_has_dark_and_print(ds: Dataset
     for lang in LANGS:
         for chart in every_chart(ds, lang) + every_chart(synthetic(ds, 40), lang):
             used |= classes(parse(chart))
-    missing = sorted(
-        c for c in used if not c.startswith("chart-") and not re.search(rf"\.{re.escape(c)}(?![\w-])", css)
-    )
+    missing = sorted(c for c in used if not c.startswith("chart-") and not re.search(rf"\.{re.escape(c)}(?![\w-])", css))
     assert not missing, f"classes used by charts but not in charts.css: {missing}"
     assert {f"c{i}" for i in range(8)} <= used
     assert "@media (prefers-color-scheme: dark)" in css and "@media print" in css
@@ -481,9 +475,7 @@ def test_funding_bars_follow_a_log_scale(ds: Dataset) -> None:
     kr = country(ds, "kr", "Korea", "한국", funding=[funding(f"f{i}", 1.4e9 * 10**i) for i in range(4)])
     chart = charts.funding_chart(dataset(ds, [kr], fixed_fx(ds)), "en")
     bars = sorted(
-        (float(el.get("data-value", 0)), float(el.get("width", 0)))
-        for el in parse(chart).iter(f"{NS}rect")
-        if el.get("data-value")
+        (float(el.get("data-value", 0)), float(el.get("width", 0))) for el in parse(chart).iter(f"{NS}rect") if el.get("data-value")
     )
     assert [round(v) for v, _ in bars] == [10**6, 10**7, 10**8, 10**9]
     # Each tenfold step adds the same length: the bars are on a log scale.
@@ -571,21 +563,12 @@ def test_models_chart_marks(ds: Dataset) -> None:
     )
     chart = charts.models_chart(dataset(ds, [kr]), "en")
     root = parse(chart)
-    marks = [
-        el for el in root.iter() if "mk" in (el.get("class") or "").split() and "swatch" not in el.get("class", "")
-    ]
+    marks = [el for el in root.iter() if "mk" in (el.get("class") or "").split() and "swatch" not in el.get("class", "")]
     assert len(marks) == 3, "unknown parameters or release dates are not plotted"
     cls = [set(m.get("class", "").split()) for m in marks]
     assert sum("hollow" in c for c in cls) == 1 and sum("planned" in c for c in cls) == 1
     assert (
-        len(
-            [
-                el
-                for el in root.iter(f"{NS}line")
-                if "moe" in el.get("class", "").split() and "swatch" not in el.get("class", "")
-            ]
-        )
-        == 2
+        len([el for el in root.iter(f"{NS}line") if "moe" in el.get("class", "").split() and "swatch" not in el.get("class", "")]) == 2
     )  # the stem and its end tick
     shown = all_text(root)
     assert "Secret" not in shown and "Undated" not in shown
@@ -639,9 +622,7 @@ def test_country_timeline_labels_every_milestone(ds: Dataset) -> None:
 
 
 def test_archetype_chart_places_and_labels(ds: Dataset) -> None:
-    kr = country(
-        ds, "kr", "Korea", "한국", archetype=archetype(0.5, 0.6, "Full-stack aspirant"), funding=[funding("f", 1e12)]
-    )
+    kr = country(ds, "kr", "Korea", "한국", archetype=archetype(0.5, 0.6, "Full-stack aspirant"), funding=[funding("f", 1e12)])
     us = country(ds, "us", "United States", "미국", archetype=archetype(-0.7, 0.95, "Full-stack leader"))
     unknown = country(ds, "jp", "Japan", "일본", archetype="unknown")
     chart = charts.archetype_chart(dataset(ds, [kr, us, unknown]), "en")

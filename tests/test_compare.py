@@ -6,7 +6,6 @@ import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from conftest import screenshot
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, copy_project, run_cli
 
 ESSAYS = REPO / "content" / "essays"

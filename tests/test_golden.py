@@ -38,7 +38,12 @@ def test_build_matches_golden_site(tmp_path: Path) -> None:
         if actual[name] != data:
             diff = "\n".join(
                 difflib.unified_diff(
-                    data.decode(errors="replace").splitlines(), actual[name].decode(errors="replace").splitlines(), "golden/" + name, "built/" + name, lineterm="", n=2
+                    data.decode(errors="replace").splitlines(),
+                    actual[name].decode(errors="replace").splitlines(),
+                    "golden/" + name,
+                    "built/" + name,
+                    lineterm="",
+                    n=2,
                 )
             )
             raise AssertionError(f"{name} differs from the golden site (run `make golden` if intended):\n{diff[:4000]}")

@@ -87,7 +87,12 @@ def test_changing_the_data_changes_the_text(dataset) -> None:
 
 def test_english_pages_get_english_units(dataset) -> None:
     report = Report(FIXTURES)
-    out = render(FIXTURES / "e.md", FRONT.replace("lang: ko", "lang: en") + "[[fig:kr.ai-budget-2026]] [[fig:kr.gpu-state-target]] [[date:kr.ai-basic-act]]\n", report, dataset)
+    out = render(
+        FIXTURES / "e.md",
+        FRONT.replace("lang: ko", "lang: en") + "[[fig:kr.ai-budget-2026]] [[fig:kr.gpu-state-target]] [[date:kr.ai-basic-act]]\n",
+        report,
+        dataset,
+    )
     assert "₩10.1 trillion" in out.html
     assert "50,000 GPUs" in out.html
     assert "January 22, 2026" in out.html

@@ -12,9 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import copy_project
+from playwright.sync_api import expect
 
 
 def _free_port() -> int:
@@ -44,7 +43,7 @@ def _wait(predicate, timeout: float = 60) -> None:
 def server(tmp_path: Path):
     project = copy_project(tmp_path / "p", essays=False, countries=["kr"])
     port = _free_port()
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115 - the server writes to it until the fixture ends
     proc = subprocess.Popen(
         [sys.executable, "-m", "sovereign_site", "serve", "--project", str(project), "--port", str(port), "--no-search", "--output", str(tmp_path / "out")],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
