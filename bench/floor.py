@@ -1,0 +1,230 @@
+"""The floor: the cheapest renderer of our pages, to measure the real build against.
+
+``python bench/floor.py PROJECT OUT`` loads the dataset once with
+``sovereign_site.dataset.load_dataset``, renders every HTML page the site has
+(the data pages in both languages, the essays and the about page) from the
+project's ``templates/`` with plain Jinja2 and the same context objects the
+generator passes, and writes them under ``OUT``. No Pelican, no cache, no
+feeds, downloads, sitemap or static files, no search index.
+
+Loading is *included* in the floor: the templates need typed ``Country``
+objects, and ``load_dataset`` is the one way to get them (pydantic validation is
+how they are constructed). Its time is reported separately (``load_s``), so
+``render_s`` alone is the floor without it. It prints one JSON line:
+``{"import_s", "load_s", "render_s", "pages", "skipped"}``.
+
+The page list and the Jinja environment mirror ``DataPagesGenerator`` and the
+plugin's ``generator_init`` hook; ``run.py`` compares the floor's pages with
+the build's byte for byte (``floor_identical``). When the generator gains a
+page type or the environment changes, update this file: until then the floor
+writes fewer or different pages, and a template that no longer renders with
+this context is listed under ``skipped`` instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+import time
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+_started = time.perf_counter()
+
+from jinja2 import Environment, FileSystemLoader  # noqa: E402
+
+from sovereign_site import charts, compare, downloads, schema  # noqa: E402
+from sovereign_site import markdown as md  # noqa: E402
+from sovereign_site.dataset import load_dataset  # noqa: E402
+from sovereign_site.errors import Report  # noqa: E402
+from sovereign_site.i18n import LANGUAGES, load_catalogue  # noqa: E402
+from sovereign_site.templating import install, lang_prefix  # noqa: E402
+
+_imported = time.perf_counter()
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: str
+    members: list[Any]
+
+
+#: DataPagesGenerator.CHART_TABLE_ROWS
+TABLE_ROWS = 60
+
+
+def bounded(chart: Any, catalogue: Any, lang: str) -> Any:
+    if len(chart.rows) <= TABLE_ROWS:
+        return chart
+    note = catalogue.get("chart.table_truncated", lang, shown=TABLE_ROWS, total=len(chart.rows))
+    return dataclasses.replace(chart, rows=chart.rows[:TABLE_ROWS], notes=[*chart.notes, note])
+
+
+def read_documents(folder: Path, ds: Any, report: Report, base: str, url: str) -> dict[str, list[SimpleNamespace]]:
+    """Essays or pages, rendered by our Markdown pipeline, shaped like the Pelican content templates read."""
+    by_slug: dict[str, list[SimpleNamespace]] = {}
+    for path in sorted(folder.glob("*.md")):
+        rendered = md.render(path, path.read_text(encoding="utf-8"), report, ds, base=base)
+        meta = rendered.metadata
+        lang = meta.get("lang", "ko")
+        slug = meta.get("slug", path.stem.split(".")[0])
+        date = dt.datetime.fromisoformat(str(meta.get("date", "2026-01-01")))
+        modified = dt.datetime.fromisoformat(str(meta["modified"])) if meta.get("modified") else None
+        doc = SimpleNamespace(
+            lang=lang, slug=slug, url=lang_prefix(lang) + url.format(slug=slug), title=meta.get("title", slug),
+            metadata=meta, summary=meta.get("summary", ""), date=date, modified=modified, content=rendered.html,
+            toc=rendered.toc, reading_minutes=rendered.reading_minutes, countries=rendered.countries, translations=[],
+        )  # fmt: skip
+        by_slug.setdefault(slug, []).append(doc)
+    for group in by_slug.values():
+        for doc in group:
+            doc.translations = [other for other in group if other is not doc]
+    return {
+        lang: sorted((d for g in by_slug.values() for d in g if d.lang == lang), key=lambda d: d.date, reverse=True) for lang in LANGUAGES
+    }
+
+
+def render_site(project: Path, out: Path) -> dict[str, Any]:
+    content, theme = project / "content", project / "templates"
+    load_started = time.perf_counter()
+    ds = load_dataset(content)
+    loaded = time.perf_counter()
+
+    # Pelican's JINJA_ENVIRONMENT defaults plus what our plugin's generator_init hook sets
+    # (autoescape, globals, filters). run.py checks the pages come out byte-identical.
+    env = Environment(loader=FileSystemLoader(str(theme)), trim_blocks=True, lstrip_blocks=True, autoescape=True)
+    install(env, SimpleNamespace(theme=theme, site_url="", dataset=ds, cache=None))  # type: ignore[arg-type]
+    catalogue = load_catalogue(theme)
+    report = Report(project)
+    essays = read_documents(content / "essays", ds, report, "../../", "essays/{slug}/")
+    pages = read_documents(content / "pages", ds, report, "../", "{slug}/")
+    threshold = 24
+    written = 0
+    skipped: set[str] = set()
+
+    def render(template: str, save_as: str, context: dict[str, Any]) -> None:
+        nonlocal written
+        try:
+            html = env.get_template(f"{template}.html").render(context)
+        except Exception as exc:  # the generator changed under us: count it, keep going
+            skipped.add(f"{template}: {type(exc).__name__}: {exc}"[:200])
+            return
+        target = out / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        written += 1
+
+    def page(template: str, save_as: str, base: dict[str, Any], path: str, **extra: Any) -> None:
+        lang, other = base["lang"], base["other_lang"]
+        context = {**base, **extra, "page_path": path, "page_url": lang_prefix(lang) + path, "other_url": lang_prefix(other) + path}
+        render(template, save_as, {**context, "SITEURL": "", "SITENAME": "", "build_date": ds.as_of})
+
+    country_source = (theme / "country.html").read_text(encoding="utf-8")
+    order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
+    for lang in LANGUAGES:
+        t = catalogue.translator(lang)
+        prefix = lang_prefix(lang)
+        base: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": essays[lang], "countries": ds.countries,
+                                "dimensions": ds.dimensions, "settings_group_threshold": threshold}  # fmt: skip
+        cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
+        chart_by_id = {c.id: c for c in charts.all_charts(ds, lang)}
+        by_region: dict[str, list[Any]] = {}
+        for country in ds.countries:
+            by_region.setdefault(country.region, []).append(country)
+        regions = [Region(r, t(f"region.{r}"), by_region[r]) for r in order if r in by_region]
+        paged = len(ds.countries) > threshold
+        if paged:  # as DataPagesGenerator.bounded: a large dataset's chart tables keep the first rows
+            chart_by_id = {k: bounded(c, catalogue, lang) for k, c in chart_by_id.items()}
+        base.update(paged=paged, regions=regions, region=None)
+
+        page("home", f"{prefix}index.html", base, "", charts=chart_by_id, cells=cells)
+        page("countries", f"{prefix}countries/index.html", base, "countries/", cells=cells)
+        for country in ds.countries:
+            neighbours = [c for c in by_region[country.region] if c.code != country.code][:12]
+            timeline: dict[str, Any] = {"lazy": {"timeline": lambda c=country, lang=lang: charts.timeline_chart(ds, lang, [c])}}
+            if "lazy" not in country_source:  # the template still takes the chart itself
+                timeline = {"timeline": charts.timeline_chart(ds, lang, [country])}
+            page("country", f"{prefix}countries/{country.code}/index.html", base, f"countries/{country.code}/", country=country, neighbours=neighbours,
+                 cells=cells[country.code], usd=lambda item: compare.usd_of(ds, item),
+                 essays_about=[e for e in essays[lang] if country.code in e.countries], **timeline)  # fmt: skip
+
+        page(
+            "compare",
+            f"{prefix}compare/index.html",
+            base,
+            "compare/",
+            cells=cells,
+            charts=chart_by_id,
+            groups=[(r.label, r.members) for r in regions],
+        )
+        for region in regions if paged else []:
+            page(
+                "compare_region",
+                f"{prefix}compare/regions/{region.id}/index.html",
+                base,
+                f"compare/regions/{region.id}/",
+                cells=cells,
+                region=region,
+            )
+        for dimension in ds.dimensions:
+            extra = {
+                "dimension": dimension,
+                "cells": cells,
+                "cited": getattr(compare, "cited_sources", None),
+                "usd": lambda item: compare.usd_of(ds, item),
+            }
+            template, path = f"dimensions/{dimension.kind}", f"compare/{dimension.id}/"
+            page(template, f"{prefix}{path}index.html", base, path, chart=chart_by_id.get(dimension.kind), **extra)
+            for region in regions if paged else []:
+                page(
+                    template,
+                    f"{prefix}{path}{region.id}/index.html",
+                    {**base, "countries": region.members},
+                    f"{path}{region.id}/",
+                    chart=None,
+                    region=region,
+                    **extra,
+                )
+        page("timeline", f"{prefix}timeline/index.html", base, "timeline/", chart=chart_by_id["timeline"])
+        page("essays", f"{prefix}essays/index.html", base, "essays/")
+        page(
+            "glossary",
+            f"{prefix}glossary/index.html",
+            base,
+            "glossary/",
+            terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()),
+        )
+        page("downloads", f"{prefix}downloads/index.html", base, "downloads/", files=downloads.listing(ds))
+        page("search", f"{prefix}search/index.html", base, "search/")
+        page("404", f"{prefix}404.html", base, "404.html")
+        for essay in essays[lang]:
+            render("article", f"{essay.url}index.html", {"article": essay})
+        for doc in pages[lang]:
+            render("page", f"{doc.url}index.html", {"page": doc})
+
+    done = time.perf_counter()
+    return {
+        "import_s": _imported - _started,
+        "load_s": loaded - load_started,
+        "render_s": done - loaded,
+        "pages": written,
+        "skipped": sorted(skipped),
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python bench/floor.py PROJECT OUT", file=sys.stderr)
+        return 2
+    print(json.dumps(render_site(Path(argv[0]), Path(argv[1]))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
