@@ -101,3 +101,13 @@ def screenshot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def watch_page(page: object) -> list[str]:
+    """Collect console errors and warnings, page errors, failed requests and HTTP errors of a page."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))  # type: ignore[attr-defined]
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))  # type: ignore[attr-defined]
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)  # type: ignore[attr-defined]
+    return problems

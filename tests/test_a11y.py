@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, REPO, screenshot
+from conftest import ARTIFACTS, REPO, screenshot, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -49,15 +49,6 @@ PAGE_TYPES = [
 LANGS = [("", "ko"), ("en/", "en")]
 
 
-def _watch(page) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    return problems
-
-
 def _open(page, url: str) -> None:
     """Load a page and let it settle: scripts run, the picker's data and search results arrive."""
     page.goto(url)
@@ -80,7 +71,7 @@ def scheme_tab(request, browser):
     injecting axe needs bypass_csp (the site itself runs unchanged)."""
     context = browser.new_context(color_scheme=request.param, bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.problems = _watch(page)  # type: ignore[attr-defined]
+    page.problems = watch_page(page)  # type: ignore[attr-defined]
     yield request.param, page
     context.close()
 
@@ -123,7 +114,7 @@ def test_axe_finds_no_wcag_violations(scheme_tab, axe_source: str, site_url: str
 def phone(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.problems = _watch(page)  # type: ignore[attr-defined]
+    page.problems = watch_page(page)  # type: ignore[attr-defined]
     yield page
     context.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import screenshot
+from conftest import screenshot, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -13,17 +13,8 @@ PAGE_TYPES = [
 ]  # fmt: skip
 
 
-def _watch(page):
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    return problems
-
-
 def test_home_and_country_page_navigation(page, site_url: str) -> None:
-    problems = _watch(page)
+    problems = watch_page(page)
     page.goto(site_url + "/")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.locator("h1").inner_text().strip()
@@ -47,7 +38,7 @@ def test_home_and_country_page_navigation(page, site_url: str) -> None:
 @pytest.mark.parametrize("path", PAGE_TYPES)
 @pytest.mark.parametrize("lang", ["", "en/"])
 def test_no_console_errors_on_any_page_type(page, site_url: str, path: str, lang: str) -> None:
-    problems = _watch(page)
+    problems = watch_page(page)
     page.goto(f"{site_url}/{lang}{path}")
     page.wait_for_load_state("networkidle")
     assert problems == []
