@@ -466,6 +466,11 @@ def _style_index(ds: Dataset) -> dict[str, int]:
     return _STYLE_MEMO[key]
 
 
+def palette_slot(ds: Dataset, code: str) -> int:
+    """A country's colour slot; pages that show its colour depend on it (see the page cache)."""
+    return _style_index(ds).get(code, 0)
+
+
 def _compute_style_index(ds: Dataset) -> dict[str, int]:
     """One palette slot per country, the same in every chart of a page, by prominence.
 
@@ -761,7 +766,8 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
 
     columns = [_t(f"funding.col.{k}", lang) for k in ("country", "item", "sector", "period", "amount", "usd", "rate", "note")]
     rows: list[list[str]] = []
-    order = plotted + sorted((c for c in ds.countries if c not in plotted), key=_country_sort_key)
+    plotted_codes = {c.code for c in plotted}
+    order = plotted + sorted((c for c in ds.countries if c.code not in plotted_codes), key=_country_sort_key)
     for country in order:
         name = _name(country, lang)
         if isinstance(country.funding, str):  # "unknown"

@@ -107,6 +107,8 @@ class DataPagesGenerator(Generator):
                         self.country_hash(country),
                         [(c.code, c.names.ko, c.names.en) for c in neighbours],
                         [(e.url, e.title) for e in essays_about],
+                        # The timeline's colour is the country's rank across the dataset.
+                        charts.palette_slot(ds, country.code),
                     ),
                 )
 
