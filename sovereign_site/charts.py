@@ -454,16 +454,17 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-_STYLE_MEMO: dict[tuple[int, str], dict[str, int]] = {}
+# The last dataset asked about and its slots. Holding the dataset itself (not its id, which
+# Python reuses once an object is freed) means a new dataset can never be served stale slots.
+_STYLE_MEMO: list[tuple[Dataset, tuple[str, ...], dict[str, int]]] = []
 
 
 def _style_index(ds: Dataset) -> dict[str, int]:
     """One palette slot per country (memoised: each country page's timeline asks for it)."""
-    key = (id(ds), ds.version)
-    if key not in _STYLE_MEMO:
-        _STYLE_MEMO.clear()
-        _STYLE_MEMO[key] = _compute_style_index(ds)
-    return _STYLE_MEMO[key]
+    codes = tuple(c.code for c in ds.countries)
+    if not (_STYLE_MEMO and _STYLE_MEMO[0][0] is ds and _STYLE_MEMO[0][1] == codes):
+        _STYLE_MEMO[:] = [(ds, codes, _compute_style_index(ds))]
+    return _STYLE_MEMO[0][2]
 
 
 def palette_slot(ds: Dataset, code: str) -> int:
