@@ -57,7 +57,9 @@ def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda kv: -kv[1])
 
 
-def profile(countries: int, essays: int, top: int, work: Path, results: Path, code: Path | None = None, rebuild: bool = False) -> Path:
+def profile(
+    countries: int, essays: int, top: int, work: Path, results: Path, code: Path | None = None, rebuild: bool = False, workers: int = 1
+) -> Path:
     if code is not None:  # a snapshot taken by run.py: profile the same code it measured
         sys.path.insert(0, str(code.resolve()))
     project = work / f"project-{countries}x{essays}"
@@ -75,7 +77,7 @@ def profile(countries: int, essays: int, top: int, work: Path, results: Path, co
 
     profiler = cProfile.Profile()
     with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
-        run = serve_rebuilder(project, out) if rebuild else lambda: build(project, out, search=False)
+        run = serve_rebuilder(project, out) if rebuild else lambda: build(project, out, search=False, workers=workers)
         if rebuild:  # as `serve` does: a first build, one edit, then the rebuild is what is profiled
             run()
             edit_country(project, codes()[countries // 2], 4242)
@@ -114,8 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--code", type=Path, help="import sovereign_site (and take templates/) from here, e.g. bench/.work/snapshot")
     parser.add_argument("--rebuild", action="store_true", help="profile a serve-style rebuild (same process, one country edited) instead")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="rendering processes; cProfile sees only the first (default: 1, so it sees all)"
+    )
     args = parser.parse_args(argv)
-    profile(args.countries, args.essays, args.top, args.work, args.results, args.code, args.rebuild)
+    profile(args.countries, args.essays, args.top, args.work, args.results, args.code, args.rebuild, args.workers)
     return 0
 
 

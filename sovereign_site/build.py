@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -128,6 +129,7 @@ def build(
     search: bool = True,
     cache: bool = True,
     keep_in_memory: bool = False,
+    workers: int | None = None,
     log: Any = None,
 ) -> BuildResult:
     """Build the site into ``output`` (default: the settings' OUTPUT_PATH). Raises ContentError."""
@@ -139,6 +141,8 @@ def build(
     if site_url is not None:
         overrides["SITEURL"] = site_url.rstrip("/")
         overrides["FEED_DOMAIN"] = site_url.rstrip("/")
+    if workers is not None:
+        overrides["SOVEREIGN_WORKERS"] = workers
     say("Validating content…")
     settings, state = prepare(root, overrides, strict, use_cache=cache, keep_in_memory=keep_in_memory)
     output = (output or Path(settings["OUTPUT_PATH"])).resolve()
@@ -206,21 +210,23 @@ def run_pagefind(site: Path) -> None:
         entry.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
+# Stylesheets and scripts a page loads. Matching whole <link>/<script> tags (not every
+# href) keeps the scan cheap on pages with thousands of links.
+_ASSET_REF = re.compile(rb'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+\.(?:css|js))"')
+
+
 def page_weights(site: Path) -> list[tuple[str, int]]:
     """HTML plus the CSS and JS each page loads, largest first (search index and downloads excluded)."""
-    import re
-
-    asset_sizes: dict[str, int] = {}
+    asset_sizes: dict[bytes, int] = {}
     weights = []
     for page in site.rglob("*.html"):
         if "pagefind" in page.parts:
             continue
-        text = page.read_text(encoding="utf-8")
-        total = len(text.encode())
-        for ref in re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', text):
+        html = page.read_bytes()
+        total = len(html)
+        for ref in _ASSET_REF.findall(html):
             if ref not in asset_sizes:
-                local = site / ref.split("/static/", 1)[-1] if "/static/" in ref else None
-                path = site / "static" / ref.split("/static/", 1)[1] if "/static/" in ref else local
+                path = site / "static" / ref.split(b"/static/", 1)[1].decode() if b"/static/" in ref else None
                 asset_sizes[ref] = path.stat().st_size if path and path.exists() else 0
             total += asset_sizes[ref]
         weights.append((str(page.relative_to(site)), total))

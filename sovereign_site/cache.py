@@ -76,6 +76,8 @@ class BuildCache:
         # a one-off build keeps nothing, so its memory stays flat.
         self.keep_in_memory = keep_in_memory
         self.memory: dict[str, Any] = {}
+        # In a rendering child (parallel.py), what it adds to memory, to hand back to the parent.
+        self.fresh: dict[str, Any] | None = None
 
     def _path(self, kind: str, key: str) -> Path:
         return self.dir / kind / key[:2] / key
@@ -98,15 +100,13 @@ class BuildCache:
             self.misses += 1
             return None
         self.hits += 1
-        if self.keep_in_memory:
-            self.memory[f"{kind}/{key}"] = value
+        self._remember(f"{kind}/{key}", value)
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if not self.enabled:
             return
-        if self.keep_in_memory:
-            self.memory[f"{kind}/{key}"] = value
+        self._remember(f"{kind}/{key}", value)
         path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a killed build never leaves a torn entry.
@@ -114,6 +114,31 @@ class BuildCache:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+
+    def _remember(self, name: str, value: Any) -> None:
+        if self.keep_in_memory:
+            self.memory[name] = value
+            if self.fresh is not None:
+                self.fresh[name] = value
+
+    def in_memory(self, kind: str, key: str, make: Any) -> Any:
+        """``make()``, remembered in memory only (never on disk) while ``serve`` runs.
+
+        For results cheaper to recompute than to pickle and read back, but worth
+        keeping between a server's rebuilds, such as a country's JSON download.
+        """
+        if not (self.enabled and self.keep_in_memory):
+            return make()
+        name = f"{kind}/{self.key(key)}"
+        value = self.memory.get(name)
+        if value is None:
+            value = make()
+            self._remember(name, value)
+        return value
+
+
+#: Settings that change where or how fast a build runs, never what it writes.
+_NOT_IN_OUTPUT = {"OUTPUT_PATH", "SOVEREIGN_WORKERS"}
 
 
 def salt_for(settings: dict[str, Any], theme: Path) -> str:
@@ -123,7 +148,7 @@ def salt_for(settings: dict[str, Any], theme: Path) -> str:
     package = Path(__file__).parent
     relevant = []
     for name, value in sorted(settings.items()):
-        if name.isupper() and not name.startswith("_") and name != "OUTPUT_PATH":
+        if name.isupper() and not name.startswith("_") and name not in _NOT_IN_OUTPUT:
             try:  # plain data only: reprs of functions carry memory addresses
                 relevant.append((name, json.dumps(value, sort_keys=True)))
             except TypeError:

@@ -467,11 +467,6 @@ def _style_index(ds: Dataset) -> dict[str, int]:
     return _STYLE_MEMO[0][2]
 
 
-def palette_slot(ds: Dataset, code: str) -> int:
-    """A country's colour slot; pages that show its colour depend on it (see the page cache)."""
-    return _style_index(ds).get(code, 0)
-
-
 def _compute_style_index(ds: Dataset) -> dict[str, int]:
     """One palette slot per country, the same in every chart of a page, by prominence.
 
@@ -685,9 +680,14 @@ def _rate_text(rate: FxRate | None, currency: str, lang: str) -> str:
         return "—"
     if rate is None:
         return _t("funding.no_rate", lang)
+    return _t("funding.rate", lang, currency=currency, rate=_per_usd(rate.per_usd, lang), year=rate.year)
+
+
+@functools.lru_cache(maxsize=1024)
+def _per_usd(value: float, lang: str) -> str:
     # fmt.number keeps two decimals; a rate such as 0.8039 GBP needs four to be exact.
-    per_usd = format_decimal(round(rate.per_usd, 4), format="#,##0.####", locale=lang)
-    return _t("funding.rate", lang, currency=currency, rate=per_usd, year=rate.year)
+    # Cached: a large dataset has thousands of figures but few distinct rates, and Babel is slow.
+    return format_decimal(round(value, 4), format="#,##0.####", locale=lang)
 
 
 def _used_rates(moneys: Iterable[_Money]) -> list[FxRate]:
@@ -1291,7 +1291,9 @@ def _country_timeline(ds: Dataset, lang: str, country: Country, today: dt.date) 
         start, end = _timeline_axis(dates, today)
         xs = _DateScale(start, end, MARGIN + 8, WIDTH - MARGIN - 8)
         axis_y = y + 14
-        colour = _colour(_style_index(ds).get(country.code, 0))
+        # One country, one colour: the palette's first. Using its cross-country slot would
+        # make every country page depend on every other country's funding (the slot is a rank).
+        colour = _colour(0)
         # Lay the rows out first (a long label wraps onto a second line) so the gridlines know the bottom.
         layout = []
         for milestone in milestones:

@@ -7,9 +7,10 @@ deterministic: the same dataset gives the same bytes.
 from __future__ import annotations
 
 import csv
-import io
 import json
-from typing import Any
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TextIO
 
 from . import schema
 from .compare import Cell, usd_of
@@ -30,24 +31,38 @@ def country_json(country: schema.Country) -> dict[str, Any]:
     return country.model_dump(mode="json", exclude_none=True)
 
 
-def files(ds: Dataset) -> dict[str, str]:
-    """Every download, by its path in the output."""
+class Opener(Protocol):
+    def __call__(self, relative: str) -> AbstractContextManager[TextIO]: ...
+
+
+def dump_country(country: schema.Country) -> str:
+    """One country as compact JSON, as it appears in both the combined and its own file."""
+    return _json(country_json(country)).rstrip()
+
+
+def write_files(ds: Dataset, open_text: Opener, dump: Callable[[schema.Country], str] = dump_country) -> None:
+    """Write every download through ``open_text(path)``, one country at a time.
+
+    At a thousand countries the downloads are 90 MB of text: holding them all at
+    once would double the build's peak memory. Each country is serialised once and
+    goes both into its own file and, in the same pass, into the combined file; the
+    bytes are exactly those of ``json.dumps`` on the whole structure.
+    """
     meta = {"version": ds.version, "as_of": ds.as_of.isoformat(), "schema_version": schema.SCHEMA_VERSION, "license": "CC BY 4.0"}
-    out = {
-        DATASET_JSON: _json(
-            {
-                **meta,
-                "dimensions": [d.model_dump(mode="json") for d in ds.dimensions],
-                "countries": [country_json(c) for c in ds.countries],
-                "fx": ds.fx.model_dump(mode="json"),
-            }
-        ),
-        FIGURES_CSV: figures_csv(ds),
-        SCHEMA_JSON: _json(schema.json_schema(), indent=2),
-    }
-    for country in ds.countries:
-        out[f"data/countries/{country.code}.json"] = _json({**meta, "country": country_json(country)})
-    return out
+    head = _json(meta).rstrip()[:-1]  # the meta object without its closing brace
+    dimensions = _json([d.model_dump(mode="json") for d in ds.dimensions]).rstrip()
+    with open_text(DATASET_JSON) as combined:
+        combined.write(f'{head},"dimensions":{dimensions},"countries":[')
+        for i, country in enumerate(ds.countries):
+            data = dump(country)
+            combined.write(f",{data}" if i else data)
+            with open_text(f"data/countries/{country.code}.json") as single:
+                single.write(f'{head},"country":{data}}}\n')
+        combined.write(f'],"fx":{_json(ds.fx.model_dump(mode="json")).rstrip()}}}\n')
+    with open_text(FIGURES_CSV) as f:
+        write_figures_csv(ds, f)
+    with open_text(SCHEMA_JSON) as f:
+        f.write(_json(schema.json_schema(), indent=2))
 
 
 CSV_COLUMNS = [
@@ -56,10 +71,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def figures_csv(ds: Dataset) -> str:
+def write_figures_csv(ds: Dataset, out: TextIO) -> None:
     """One row per figure, each carrying its sources and the as-of date."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in ds.countries:
         urls = {s.id: s.url for s in c.sources}
@@ -112,7 +126,6 @@ def figures_csv(ds: Dataset) -> str:
                 for fact in facts:
                     if fact.value is not None:
                         row(dimension, fact, fact.label, fact.value, fact.unit.en if fact.unit else "", fact.date)
-    return buffer.getvalue()
 
 
 def _num(value: Any) -> str:

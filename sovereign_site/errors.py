@@ -37,6 +37,10 @@ class ContentError(Exception):
         self.problems = sorted(problems, key=_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # Pickled with its problems (not its message), so it crosses from a rendering process intact.
+        return (ContentError, (self.problems,))
+
 
 def _sort_key(problem: Problem) -> tuple[str, int, int]:
     return (problem.file, problem.line or 0, problem.column or 0)

@@ -10,16 +10,19 @@ none of Pelican's per-content machinery, which is what keeps large datasets fast
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import posixpath
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pelican.generators import Generator
 
-from . import charts, compare, downloads, feeds, schema
+from . import charts, compare, downloads, feeds, parallel, schema
 from . import format as fmt
 from .cache import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
 from .errors import ContentError, Problem
@@ -53,6 +56,7 @@ class DataPagesGenerator(Generator):
         self.essays = {lang: [a for a in every_article if a.lang == lang] for lang in LANGUAGES}
         self.pages_by_lang = {lang: [p for p in every_page if p.lang == lang] for lang in LANGUAGES}
         self.written: list[str] = []
+        self.folders: set[Path] = set()  # made already: one mkdir per folder, not per file
         # What every cached page depends on besides its own inputs: the shared
         # data files (dimensions, exchange rates, glossary) and the site URL.
         ds = self.state.dataset
@@ -63,7 +67,42 @@ class DataPagesGenerator(Generator):
         ds = state.dataset
         out = Path(self.output_path)
 
-        for lang in LANGUAGES:
+        # Each language's pages are independent, and rendering them is most of a
+        # build: with two cores, a forked child renders the other languages
+        # meanwhile (see parallel.py).
+        first, *others = LANGUAGES
+        fork = others and parallel.workers(self.settings.get("SOVEREIGN_WORKERS")) > 1
+        with parallel.Child(lambda: self.render_in_child(others)) if fork else contextlib.nullcontext() as child:
+            self.render_languages([first] if child else LANGUAGES)
+            # Machine-readable files, feeds and discovery (the downloads while the child still renders)
+            downloads.write_files(ds, self.open_text, self.country_json)
+            if child:
+                written, fresh = child.result()
+                self.written += written
+                if state.cache is not None:
+                    state.cache.memory.update(fresh)
+        self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
+        # Pelican wrote the essay feeds before this generator's turn.
+        feeds.localise_essay_feeds(out, {lang: self.catalogue.get("feed.essays_title", lang) for lang in LANGUAGES})
+        self.write("robots.txt", feeds.robots(state))
+        self.write("sitemap.xml", feeds.sitemap(self.sitemap_paths(), state))
+        state.stats["essays"] = sum(len(v) for v in self.essays.values())
+        state.stats["data_pages"] = len([p for p in self.written if p.endswith(".html")])
+        state.stats["written"] = self.written
+
+    def render_in_child(self, langs: typing.Sequence[str]) -> tuple[list[str], dict[str, Any]]:
+        """What a forked child does: render, and hand back the pages ``serve`` keeps in memory."""
+        cache = self.state.cache
+        if cache is not None:
+            cache.fresh = {}
+        written = self.render_languages(langs)
+        return written, (cache.fresh or {}) if cache is not None else {}
+
+    def render_languages(self, langs: typing.Sequence[str]) -> list[str]:
+        """Every data page in these languages; returns the paths written."""
+        ds = self.state.dataset
+        written_before = len(self.written)
+        for lang in langs:
             t = self.catalogue.translator(lang)
             prefix = lang_prefix(lang)
             base = {
@@ -107,8 +146,6 @@ class DataPagesGenerator(Generator):
                         self.country_hash(country),
                         [(c.code, c.names.ko, c.names.en) for c in neighbours],
                         [(e.url, e.title) for e in essays_about],
-                        # The timeline's colour is the country's rank across the dataset.
-                        charts.palette_slot(ds, country.code),
                     ),
                 )
 
@@ -167,18 +204,7 @@ class DataPagesGenerator(Generator):
             self.render("search", f"{prefix}search/index.html", base, path="search/")
             self.render("404", f"{prefix}404.html", base, path="404.html")
             self.write(f"data/compare-{lang}.json", downloads.picker_json(ds, lang, cells, t))
-
-        # Machine-readable files, feeds and discovery
-        for name, text in downloads.files(ds).items():
-            self.write(name, text)
-        self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
-        # Pelican wrote the essay feeds before this generator's turn.
-        feeds.localise_essay_feeds(out, {lang: self.catalogue.get("feed.essays_title", lang) for lang in LANGUAGES})
-        self.write("robots.txt", feeds.robots(state))
-        self.write("sitemap.xml", feeds.sitemap(self.sitemap_paths(), state))
-        state.stats["essays"] = sum(len(v) for v in self.essays.values())
-        state.stats["data_pages"] = len([p for p in self.written if p.endswith(".html")])
-        state.stats["written"] = self.written
+        return self.written[written_before:]
 
     # -- helpers -------------------------------------------------------------------
 
@@ -244,6 +270,13 @@ class DataPagesGenerator(Generator):
         note = self.catalogue.get("chart.table_truncated", lang, shown=self.CHART_TABLE_ROWS, total=len(chart.rows))
         return dataclasses.replace(chart, rows=chart.rows[: self.CHART_TABLE_ROWS], notes=[*chart.notes, note])
 
+    def country_json(self, country: schema.Country) -> str:
+        """A country's JSON download; ``serve`` keeps it between rebuilds, by the file's hash."""
+        cache = self.state.cache
+        if cache is None:
+            return downloads.dump_country(country)
+        return cache.in_memory("json", self.country_hash(country), lambda: downloads.dump_country(country))
+
     def country_hash(self, country: Any) -> str:
         # The file's hash; a country built in memory (tests) falls back to its data.
         return self.state.dataset.files.get(f"content/countries/{country.code}.yaml") or country.model_dump_json()
@@ -258,14 +291,25 @@ class DataPagesGenerator(Generator):
         return html
 
     def write(self, relative: str, text: str) -> None:
-        out = Path(self.output_path)
-        target = (out / relative).resolve()
-        # Codes and slugs are checked against strict patterns on load; this is
-        # the last line of defence against a path that escapes the output folder.
-        if out.resolve() not in target.parents:
+        with self.open_text(relative) as f:
+            f.write(text)
+
+    @contextlib.contextmanager
+    def open_text(self, relative: str) -> Iterator[TextIO]:
+        """A file in the output folder, opened for writing as UTF-8 text."""
+        # Codes and slugs are checked against strict patterns on load; this is the
+        # last line of defence against a path that escapes the output folder. The
+        # output folder is new and holds no links, so checking the path's text is
+        # enough (and much cheaper than resolving thousands of paths on disk).
+        normal = posixpath.normpath(relative)
+        if relative.startswith("/") or normal == ".." or normal.startswith("../"):
             raise ContentError([Problem(relative, None, None, "refusing to write outside the output folder")])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target = Path(self.output_path, normal)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        with target.open("w", encoding="utf-8", newline="") as f:
+            yield f
         self.written.append(relative)
 
     def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:

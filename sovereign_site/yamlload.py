@@ -1,16 +1,24 @@
 """Safe YAML loading that remembers where every value came from.
 
-PyYAML composes the document into nodes (with libyaml's C parser when it is
-available; the nodes and their positions are the same either way), and this
-module turns the nodes into plain Python values itself. Doing the construction
-here is what lets us:
+Each file is parsed once: libyaml's parser (PyYAML's own when libyaml is
+missing; the events and their positions are the same) produces a stream of
+events, and this module builds plain Python values straight from that stream,
+with an explicit stack instead of recursion. Doing the construction here, in
+that single pass, is what lets us:
 
 * record the line and column of every value and key, for error messages;
-* reject duplicate keys, aliases (and so "billion laughs"), deep nesting;
+* reject duplicate keys, aliases (and so "billion laughs"), merge keys, tags
+  and deep nesting, and never hand a deep document to anything recursive;
 * read scalars by YAML 1.2 core rules, so ``no``, ``on`` or ``22:22`` stay text
   instead of becoming booleans or sexagesimal numbers;
 * never construct arbitrary Python objects: only mappings, lists, strings,
   numbers, booleans and null exist.
+
+Errors keep the precedence of the three-pass loader this replaced (check the
+events, compose nodes, build values): a syntax error, an alias or too-deep
+nesting is reported where the parser meets it, even when a problem in the values
+comes earlier in the file; then a second document or a repeated anchor; then
+the first problem in the values, in document order.
 """
 
 from __future__ import annotations
@@ -22,6 +30,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 try:  # libyaml is several times faster; positions and errors are identical.
     from yaml import CSafeLoader as _Loader
@@ -40,6 +57,9 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_CONSTANTS: dict[str, bool | None] = {**dict.fromkeys(_NULL), **_BOOL}
+#: Every number matching _INT or _FLOAT starts with one of these; other text skips the regexes.
+_NUMBER_START = frozenset("+-.0123456789")
 
 
 class YamlError(Exception):
@@ -97,8 +117,7 @@ def load(path: Path, text: str | None = None) -> Document:
     if not text.strip():
         raise YamlError("file is empty")
     try:
-        _check_events(text)
-        node = yaml.compose(text, Loader=_Loader)
+        return _build(path, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -116,11 +135,6 @@ def load(path: Path, text: str | None = None) -> Document:
         raise YamlError(f"YAML error: {exc}") from None
     except RecursionError:
         raise YamlError(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
-    if node is None:
-        raise YamlError("file has no content")
-    doc = Document(path, None)
-    doc.data = _Builder(doc).build(node, (), 0)
-    return doc
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -128,85 +142,153 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
-def _check_events(text: str) -> None:
-    """Refuse deep nesting and aliases from the event stream, before anything recursive sees it.
+_TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels)"
+_NO_ALIASES = "anchors and aliases (&name, *name) are not allowed; write the value out"
 
-    libyaml's parser is iterative, but composing nodes recurses in C: a few hundred
-    thousand ``[`` or ``- `` (well under MAX_BYTES) overflow the C stack and kill
-    the interpreter with a segfault instead of raising. An alias is reported where
-    it is used (``*name``), which is the place to write the value out.
+
+def _build(path: Path, text: str) -> Document:
+    """Parse ``text`` once and build the document's values and positions from the events.
+
+    Nesting deeper than MAX_DEPTH and aliases are refused as soon as the parser
+    reaches them. Nothing here recurses, but code walking the values does, and
+    PyYAML's own composer, recursive in C, dies on a few hundred thousand ``[``.
+    Refusing aliases outright is what makes expansion bombs impossible; one is
+    reported where it is used (``*name``), which is the place to write the value out.
+
+    A problem in the values themselves (a duplicate key, a tag…) stops the building
+    but not the parsing: the rest of the stream may hold an error that takes
+    precedence (see the module docstring).
     """
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.NodeEvent) and depth > MAX_DEPTH:
-            mark = event.start_mark
-            raise YamlError(f"nesting is too deep (more than {MAX_DEPTH} levels)", mark.line + 1, mark.column + 1)
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise YamlError("anchors and aliases (&name, *name) are not allowed; write the value out", mark.line + 1, mark.column + 1)
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    doc = Document(path, None)
+    positions, key_positions = doc.positions, doc.key_positions
+    # The collection being filled and its path; the collections around it wait on the
+    # stack. In a mapping, ``pending`` is the path of the key just read, and None while
+    # the next key is awaited. Locals rather than stack frames: this loop is the hot path.
+    container: Any = None
+    parent: Path_ = ()
+    pending: Path_ | None = None
+    stack: list[tuple[Any, Path_]] = []
+    depth = 0  # open collections, still counted once building has stopped
+    documents = 0
+    anchors: set[str] = set()
+    composing: yaml.MarkedYAMLError | None = None  # a second document or a repeated anchor
+    problem: YamlError | None = None  # the first problem in the values
+    building = True
+    loader = _Loader(text)
+    try:
+        # The parser's events one by one, until get_event has no more (what yaml.parse does, minus a generator).
+        for event in iter(loader.get_event, None):
+            kind = event.__class__
+            if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+                mark = event.start_mark
+                if depth > MAX_DEPTH:
+                    raise YamlError(_TOO_DEEP, mark.line + 1, mark.column + 1)
+                if kind is not ScalarEvent:
+                    depth += 1
+                if event.anchor is not None and documents == 1:
+                    # An anchor without an alias is harmless and ignored, but composing the
+                    # nodes used to refuse a repeated one; keep refusing it, with its message.
+                    if event.anchor in anchors and composing is None:
+                        composing = yaml.composer.ComposerError("found duplicate anchor; first occurrence", None, "second occurrence", mark)
+                    anchors.add(event.anchor)
+                if not building:
+                    continue
+                position = (mark.line + 1, mark.column + 1)
+                # Where the node goes: the root, the next item of a list, a key, or a key's value.
+                if container is None:
+                    where: Path_ = ()
+                elif container.__class__ is list:
+                    where = (*parent, len(container))
+                elif pending is None:  # a key; it is its text as written, whatever its tag or quotes
+                    if kind is not ScalarEvent:
+                        problem = YamlError("a mapping key must be plain text", *position)
+                    elif event.value == "<<":
+                        problem = YamlError("merge keys (<<) are not allowed; write the values out", *position)
+                    elif event.value in container:
+                        first = key_positions[(*parent, event.value)][0]
+                        problem = YamlError(f"duplicate key '{event.value}' (first defined on line {first})", *position)
+                    else:
+                        pending = (*parent, event.value)
+                        key_positions[pending] = position
+                    building = problem is None
+                    continue
+                else:
+                    where, pending = pending, None
+                positions[where] = position
+                if kind is ScalarEvent:
+                    value = event.value
+                    if event.tag is not None:
+                        try:
+                            value = _tagged(event, position)
+                        except YamlError as exc:
+                            problem, building = exc, False
+                            continue
+                    elif not event.style:  # quoted and block scalars are always text
+                        value = _plain(value)
+                elif event.tag is None or event.tag == "!" or event.tag in _ALLOWED_TAGS:
+                    value = {} if kind is MappingStartEvent else []
+                else:  # e.g. !!python/object/apply:os.system [...] or !!set: refused like scalar tags
+                    problem, building = YamlError(f"the tag {event.tag} is not allowed; only plain values are", *position), False
+                    continue
+                if container is None:
+                    doc.data = value
+                elif container.__class__ is list:
+                    container.append(value)
+                else:
+                    container[where[-1]] = value
+                if kind is not ScalarEvent:
+                    stack.append((container, parent))
+                    container, parent = value, where
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+                if building:
+                    container, parent = stack.pop()
+            elif kind is AliasEvent:
+                mark = event.start_mark
+                raise YamlError(_TOO_DEEP if depth > MAX_DEPTH else _NO_ALIASES, mark.line + 1, mark.column + 1)
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents == 2:
+                    building = False
+                    if composing is None:
+                        composing = yaml.composer.ComposerError(
+                            "expected a single document in the stream", None, "but found another document", event.start_mark
+                        )
+    finally:
+        loader.dispose()
+    if composing:
+        raise composing
+    if problem:
+        raise problem
+    if not documents:
+        raise YamlError("file has no content")
+    return doc
 
 
-class _Builder:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.seen: set[int] = set()
-
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if depth > MAX_DEPTH:
-            raise YamlError(f"nesting is too deep (more than {MAX_DEPTH} levels)", line, column)
-        if id(node) in self.seen:
-            # A node reached twice came from an alias. Refusing aliases outright is
-            # what makes expansion bombs impossible.
-            raise YamlError("anchors and aliases (&name, *name) are not allowed; write the value out", line, column)
-        self.seen.add(id(node))
-        self.doc.positions[path] = (line, column)
-        if isinstance(node, yaml.CollectionNode) and node.tag not in _ALLOWED_TAGS:
-            # e.g. !!python/object/apply:os.system [...] or !!set: refused like scalar tags.
-            raise YamlError(f"the tag {node.tag} is not allowed; only plain values are", line, column)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise YamlError("a mapping key must be plain text", key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                key = key_node.value
-                key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if key == "<<":
-                    raise YamlError("merge keys (<<) are not allowed; write the values out", *key_pos)
-                if key in result:
-                    first = self.doc.key_positions[(*path, key)][0]
-                    raise YamlError(f"duplicate key '{key}' (first defined on line {first})", *key_pos)
-                self.doc.key_positions[(*path, key)] = key_pos
-                result[key] = self.build(value_node, (*path, key), depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return _scalar(node, line, column)
-
-
-def _scalar(node: yaml.ScalarNode, line: int, column: int) -> Any:
-    tag, value = node.tag, node.value
-    # The resolver's guesses for plain scalars (1.1 booleans, sexagesimals…) are all
-    # in this set and are re-resolved below; any other tag was written explicitly.
-    if tag not in _ALLOWED_TAGS:
-        raise YamlError(f"the tag {tag} is not allowed; only plain values are", line, column)
-    if node.style:  # quoted or block scalars are always text
-        return value
-    if tag == "tag:yaml.org,2002:str" and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != tag:
-        return value  # an explicit !!str on a value that would otherwise not be text
-    if value in _NULL:
-        return None
-    if value in _BOOL:
-        return _BOOL[value]
-    if _INT.match(value):
-        return int(value)
-    if _FLOAT.match(value) and any(c.isdigit() for c in value):
-        return float(value)
+def _plain(value: str) -> Any:
+    """A plain (unquoted, untagged) scalar read by YAML 1.2 core rules."""
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
+    if value[0] in _NUMBER_START:
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):  # the pattern needs a digit, so "." or "-" stay text
+            return float(value)
     return value
+
+
+def _tagged(event: ScalarEvent, position: tuple[int, int]) -> Any:
+    """A scalar written with a tag (rare): its tag settled as PyYAML's composer settles it, then read."""
+    tag, value = event.tag, event.value
+    if tag == "!":  # the non-specific tag: resolved from the value, as if untagged and plain
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag not in _ALLOWED_TAGS:
+        raise YamlError(f"the tag {tag} is not allowed; only plain values are", *position)
+    if event.style:  # quoted or block scalars are always text
+        return value
+    if tag == "tag:yaml.org,2002:str":
+        return value  # an explicit !!str is the writer saying "this is text": ``!!str 09`` stays "09"
+    return _plain(value)
 
 
 _RESOLVER = yaml.resolver.Resolver()

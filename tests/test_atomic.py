@@ -131,27 +131,31 @@ def test_build_failing_while_pages_are_written_leaves_old_output(big: tuple[Path
     assert temp_folders_beside(out) == []
 
 
-def test_template_error_leaves_old_output(big: tuple[Path, Path], tmp_path: Path) -> None:
-    """A broken template is a bug, not content: exit 1 with a plain message, and the old site stays."""
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_template_error_leaves_old_output(big: tuple[Path, Path], tmp_path: Path, lang: str, workers: int) -> None:
+    """A broken template is a bug, not content: exit 1 with a plain message, and the old site stays.
+
+    With two workers the English pages render in a forked child: an error there
+    must read the same as in the parent, and the parent must not publish.
+    """
     _, good = big
     project = make_project(tmp_path / "project")
     (project / "templates").unlink()
     shutil.copytree(REPO / "templates", project / "templates")
     settings = (project / "pelicanconf.py").read_text(encoding="utf-8")
     (project / "pelicanconf.py").write_text(
-        settings + f"\nTHEME_TEMPLATES_OVERRIDES = [{str(project / 'templates')!r}]\n", encoding="utf-8"
+        settings + f"\nTHEME_TEMPLATES_OVERRIDES = [{str(project / 'templates')!r}]\nSOVEREIGN_WORKERS = {workers}\n", encoding="utf-8"
     )
     country = project / "templates" / "country.html"
-    country.write_text(
-        country.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}{{ no_such_function() }}", 1),
-        encoding="utf-8",
-    )
+    broken = f"{{% block content %}}{{% if lang == '{lang}' %}}{{{{ no_such_function() }}}}{{% endif %}}"
+    country.write_text(country.read_text(encoding="utf-8").replace("{% block content %}", broken, 1), encoding="utf-8")
     out = tmp_path / "site"
     before = _copy_good(good, out)
     result = run_cli("build", "--output", str(out), cwd=project, env=ENV)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    assert "no_such_function" in result.stderr
+    assert "internal error: UndefinedError: 'no_such_function' is undefined" in result.stderr
     assert tree_digest(out) == before
     assert temp_folders_beside(out) == []
 

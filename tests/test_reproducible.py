@@ -3,7 +3,8 @@
 Two copies of one project, at different paths, built at different times (more
 than a second apart) into differently named folders, with SOURCE_DATE_EPOCH
 unset both times, must produce identical trees, the Pagefind search index
-included. A third build from a warm build cache must match the cold ones too.
+included. A third build from a warm build cache must match the cold ones too,
+and so must a build rendered in one process instead of two.
 
 Pagefind itself writes ``pagefind/pagefind-entry.json`` with its languages in
 an order that changes from run to run: it keeps them in a ``hashbrown::HashMap``
@@ -44,19 +45,24 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         theme = shutil.copytree(REPO / "templates", root / "theme")
         first = make_project(root / "a" / "project", templates=theme)
         second = make_project(root / "elsewhere" / "deeper" / "other-name", templates=theme)
-        outs = [root / "a" / "output", root / "b" / "site-two", root / "c" / "warm"]
+        # Rendering in one process must give what two processes give (see sovereign_site/parallel.py).
+        single = make_project(root / "single" / "project", templates=theme)
+        settings = single / "pelicanconf.py"
+        settings.write_text(settings.read_text(encoding="utf-8") + "\nSOVEREIGN_WORKERS = 1\n", encoding="utf-8")
+        outs = [root / "a" / "output", root / "b" / "site-two", root / "c" / "warm", root / "d" / "one-process"]
         _build(first, outs[0])
         time.sleep(1.1)
         _build(second, outs[1])
         time.sleep(1.1)
         _build(first, outs[2])  # the same project again: its build cache (if any) is warm now
+        _build(single, outs[3])
     finally:
         mp.undo()
     return outs
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("other", [1, 2], ids=["other-path-and-time", "warm-cache"])
+@pytest.mark.parametrize("other", [1, 2, 3], ids=["other-path-and-time", "warm-cache", "one-process"])
 def test_builds_are_byte_identical(builds: list[Path], other: int) -> None:
     a, b = tree_digest(builds[0]), tree_digest(builds[other])
     assert sorted(a) == sorted(b), "the builds wrote different files"
