@@ -228,3 +228,23 @@ SAFE_URLS = [
 def test_safe_links_are_allowed(url: str) -> None:
     """The filter refuses by scheme, not by refusing everything."""
     assert validate_link(url) is True
+
+
+# --- shared field sets (schema.Model._share_fields_set) -------------------------------------
+
+
+def test_models_share_their_field_sets_and_copies_never_change_them() -> None:
+    """Instances share one set per distinct set of fields (memory at scale); a copy must not alter the others."""
+    ds = load_dataset(Path(__file__).resolve().parent.parent / "content")
+    labels = [item.label for c in ds.countries if isinstance(c.funding, list) for item in c.funding]
+    assert len(labels) > 5
+    assert len({id(label.__pydantic_fields_set__) for label in labels}) == 1
+    shared = labels[0].__pydantic_fields_set__
+    assert shared == {"ko", "en"}
+
+    changed = labels[0].model_copy(update={"ko": "바뀐 값"})
+    assert changed.ko == "바뀐 값" and labels[0].ko != "바뀐 값"
+    assert changed.__pydantic_fields_set__ is not shared
+    assert shared == {"ko", "en"} and labels[1].model_fields_set == {"ko", "en"}
+    with pytest.raises(Exception, match="frozen"):
+        labels[1].ko = "x"  # type: ignore[misc]
