@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,7 +173,7 @@ def build(
             search_seconds = time.perf_counter() - search_started
         pages = sum(1 for _ in tmp.rglob("*.html"))
         largest = page_weights(tmp)[:5]
-        publish(tmp, output)
+        publish(tmp, output, background=keep_in_memory)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -233,8 +234,12 @@ def page_weights(site: Path) -> list[tuple[str, int]]:
     return sorted(weights, key=lambda w: (-w[1], w[0]))
 
 
-def publish(tmp: Path, output: Path) -> None:
-    """Swap the new build in. On Linux the swap is one atomic renameat2(RENAME_EXCHANGE)."""
+def publish(tmp: Path, output: Path, background: bool = False) -> None:
+    """Swap the new build in. On Linux the swap is one atomic renameat2(RENAME_EXCHANGE).
+
+    ``background``: remove the previous build on a thread instead of waiting for
+    it, for a long-lived ``serve`` (a one-off build must finish its own cleanup).
+    """
     if not output.exists():
         os.rename(tmp, output)
         return
@@ -245,7 +250,13 @@ def publish(tmp: Path, output: Path) -> None:
         os.rename(output, old)
         os.rename(tmp, output)
         tmp = old
-    shutil.rmtree(tmp, ignore_errors=True)
+    if background:
+        # A unique name first: the next rebuild reuses this one for its own folder.
+        old = output.parent / f".{output.name}{TMP_MARK}old-{os.getpid()}-{time.monotonic_ns()}"
+        os.rename(tmp, old)
+        threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, daemon=True).start()
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -261,6 +272,12 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stale(output: Path) -> None:
-    """Remove temporary folders that killed builds left beside the output."""
+    """Remove temporary folders that killed builds left beside the output.
+
+    Folders named for this process are its own: a ``serve`` may be removing an old
+    build in the background (see ``publish``).
+    """
+    mine = re.compile(rf"-{os.getpid()}(-|$)")
     for leftover in output.parent.glob(f".{output.name}{TMP_MARK}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if not mine.search(leftover.name):
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -7,9 +7,11 @@ deterministic: the same dataset gives the same bytes.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from functools import partial
 from typing import Any, Protocol, TextIO
 
 from . import schema
@@ -40,13 +42,19 @@ def dump_country(country: schema.Country) -> str:
     return _json(country_json(country)).rstrip()
 
 
-def write_files(ds: Dataset, open_text: Opener, dump: Callable[[schema.Country], str] = dump_country) -> None:
+def _make(kind: str, country: schema.Country, make: Callable[[], str]) -> str:
+    return make()
+
+
+def write_files(ds: Dataset, open_text: Opener, remember: Callable[[str, schema.Country, Callable[[], str]], str] = _make) -> None:
     """Write every download through ``open_text(path)``, one country at a time.
 
     At a thousand countries the downloads are 90 MB of text: holding them all at
     once would double the build's peak memory. Each country is serialised once and
     goes both into its own file and, in the same pass, into the combined file; the
     bytes are exactly those of ``json.dumps`` on the whole structure.
+    ``remember(kind, country, make)`` lets ``serve`` keep each country's part
+    between rebuilds; by default it just calls ``make()``.
     """
     meta = {"version": ds.version, "as_of": ds.as_of.isoformat(), "schema_version": schema.SCHEMA_VERSION, "license": "CC BY 4.0"}
     head = _json(meta).rstrip()[:-1]  # the meta object without its closing brace
@@ -54,13 +62,15 @@ def write_files(ds: Dataset, open_text: Opener, dump: Callable[[schema.Country],
     with open_text(DATASET_JSON) as combined:
         combined.write(f'{head},"dimensions":{dimensions},"countries":[')
         for i, country in enumerate(ds.countries):
-            data = dump(country)
+            data = remember("json", country, partial(dump_country, country))
             combined.write(f",{data}" if i else data)
             with open_text(f"data/countries/{country.code}.json") as single:
                 single.write(f'{head},"country":{data}}}\n')
         combined.write(f'],"fx":{_json(ds.fx.model_dump(mode="json")).rstrip()}}}\n')
     with open_text(FIGURES_CSV) as f:
-        write_figures_csv(ds, f)
+        f.write(csv_header())
+        for country in ds.countries:
+            f.write(remember("csv", country, partial(country_csv, ds, country)))
     with open_text(SCHEMA_JSON) as f:
         f.write(_json(schema.json_schema(), indent=2))
 
@@ -71,61 +81,67 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def write_figures_csv(ds: Dataset, out: TextIO) -> None:
-    """One row per figure, each carrying its sources and the as-of date."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for c in ds.countries:
-        urls = {s.id: s.url for s in c.sources}
+def csv_header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_COLUMNS)
+    return buffer.getvalue()
 
-        def row(
-            dimension: str, item: Any, label: schema.Bilingual, value: Any, unit: str, when: Any,
-            usd: Any = None, fx_year: Any = None, c: schema.Country = c, urls: dict[str, str] = urls,
-        ) -> None:  # fmt: skip
-            sources = list(item.sources)
-            writer.writerow([
-                c.code, dimension, item.id, label.ko, label.en, _num(value), unit, getattr(item, "bound", "exact"),
-                _num(usd), fx_year or "", str(when) if when is not None else "", getattr(item, "sector", ""),
-                getattr(item, "status", ""), " ".join(sources), " ".join(urls[s] for s in sources), c.as_of.isoformat(),
-            ])  # fmt: skip
 
-        if isinstance(c.funding, list):
-            for f in c.funding:
-                converted = usd_of(ds, f)
+def country_csv(ds: Dataset, c: schema.Country) -> str:
+    """A country's rows of the figures CSV: one per figure, each with its sources and the as-of date."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    urls = {s.id: s.url for s in c.sources}
+
+    def row(
+        dimension: str, item: Any, label: schema.Bilingual, value: Any, unit: str, when: Any,
+        usd: Any = None, fx_year: Any = None,
+    ) -> None:  # fmt: skip
+        sources = list(item.sources)
+        writer.writerow([
+            c.code, dimension, item.id, label.ko, label.en, _num(value), unit, getattr(item, "bound", "exact"),
+            _num(usd), fx_year or "", str(when) if when is not None else "", getattr(item, "sector", ""),
+            getattr(item, "status", ""), " ".join(sources), " ".join(urls[s] for s in sources), c.as_of.isoformat(),
+        ])  # fmt: skip
+
+    if isinstance(c.funding, list):
+        for f in c.funding:
+            converted = usd_of(ds, f)
+            row(
+                "funding",
+                f,
+                f.label,
+                f.amount,
+                f.currency,
+                f.period,
+                converted[0] if converted else None,
+                converted[1] if converted else None,
+            )
+    if isinstance(c.compute, list):
+        for k in c.compute:
+            if k.gpus is not None:
+                row("compute", k, k.label, k.gpus, "GPUs", k.date)
+            if k.petaflops is not None:
+                row("compute", k, k.label, k.petaflops, "PFLOPS", k.date)
+    if isinstance(c.models, list):
+        for m in c.models:
+            name = schema.Bilingual(ko=m.name, en=m.name)
+            row("models", m, name, m.params_total, "parameters", m.released)
+            if m.params_active not in (None, schema.UNKNOWN):
                 row(
-                    "funding",
-                    f,
-                    f.label,
-                    f.amount,
-                    f.currency,
-                    f.period,
-                    converted[0] if converted else None,
-                    converted[1] if converted else None,
+                    "models",
+                    m,
+                    schema.Bilingual(ko=f"{m.name} (활성)", en=f"{m.name} (active)"),
+                    m.params_active,
+                    "parameters",
+                    m.released,
                 )
-        if isinstance(c.compute, list):
-            for k in c.compute:
-                if k.gpus is not None:
-                    row("compute", k, k.label, k.gpus, "GPUs", k.date)
-                if k.petaflops is not None:
-                    row("compute", k, k.label, k.petaflops, "PFLOPS", k.date)
-        if isinstance(c.models, list):
-            for m in c.models:
-                name = schema.Bilingual(ko=m.name, en=m.name)
-                row("models", m, name, m.params_total, "parameters", m.released)
-                if m.params_active not in (None, schema.UNKNOWN):
-                    row(
-                        "models",
-                        m,
-                        schema.Bilingual(ko=f"{m.name} (활성)", en=f"{m.name} (active)"),
-                        m.params_active,
-                        "parameters",
-                        m.released,
-                    )
-        for dimension, facts in c.facts.items():
-            if isinstance(facts, list):
-                for fact in facts:
-                    if fact.value is not None:
-                        row(dimension, fact, fact.label, fact.value, fact.unit.en if fact.unit else "", fact.date)
+    for dimension, facts in c.facts.items():
+        if isinstance(facts, list):
+            for fact in facts:
+                if fact.value is not None:
+                    row(dimension, fact, fact.label, fact.value, fact.unit.en if fact.unit else "", fact.date)
+    return buffer.getvalue()
 
 
 def _num(value: Any) -> str:

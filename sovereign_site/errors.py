@@ -53,9 +53,12 @@ class Report:
     root: Path
     problems: list[Problem] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.resolved_root = self.root.resolve()  # once: rel() runs for every file of every build
+
     def rel(self, path: Path) -> str:
         try:
-            return str(path.resolve().relative_to(self.root.resolve()))
+            return str(path.resolve().relative_to(self.resolved_root))
         except ValueError:
             return str(path)
 

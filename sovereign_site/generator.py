@@ -75,7 +75,7 @@ class DataPagesGenerator(Generator):
         with parallel.Child(lambda: self.render_in_child(others)) if fork else contextlib.nullcontext() as child:
             self.render_languages([first] if child else LANGUAGES)
             # Machine-readable files, feeds and discovery (the downloads while the child still renders)
-            downloads.write_files(ds, self.open_text, self.country_json)
+            downloads.write_files(ds, self.open_text, self.remember)
             if child:
                 written, fresh = child.result()
                 self.written += written
@@ -162,7 +162,15 @@ class DataPagesGenerator(Generator):
             if paged:
                 for region in regions:
                     path = f"compare/regions/{region.id}/"
-                    self.render("compare_region", f"{prefix}{path}index.html", base, path=path, cells=cells, region=region)
+                    self.render(
+                        "compare_region",
+                        f"{prefix}{path}index.html",
+                        base,
+                        path=path,
+                        cells=cells,
+                        region=region,
+                        cache_key=([self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in regions]),
+                    )
             for dimension in ds.dimensions:
                 dimension_context: dict[str, Any] = dict(
                     dimension=dimension, cells=cells, cited=compare.cited_sources, usd=lambda item: compare.usd_of(ds, item)
@@ -270,12 +278,12 @@ class DataPagesGenerator(Generator):
         note = self.catalogue.get("chart.table_truncated", lang, shown=self.CHART_TABLE_ROWS, total=len(chart.rows))
         return dataclasses.replace(chart, rows=chart.rows[: self.CHART_TABLE_ROWS], notes=[*chart.notes, note])
 
-    def country_json(self, country: schema.Country) -> str:
-        """A country's JSON download; ``serve`` keeps it between rebuilds, by the file's hash."""
+    def remember(self, kind: str, country: schema.Country, make: typing.Callable[[], str]) -> str:
+        """A country's part of a download; ``serve`` keeps it between rebuilds while its inputs are unchanged."""
         cache = self.state.cache
         if cache is None:
-            return downloads.dump_country(country)
-        return cache.in_memory("json", self.country_hash(country), lambda: downloads.dump_country(country))
+            return make()
+        return cache.in_memory(kind, (self.country_hash(country), self.shared_key), make)
 
     def country_hash(self, country: Any) -> str:
         # The file's hash; a country built in memory (tests) falls back to its data.

@@ -305,6 +305,11 @@ def _source_note(country: Country, source_ids: list[str], lang: str) -> list[tup
     return notes
 
 
+def referenced_codes(text: str) -> set[str]:
+    """The country codes an essay's data references name (what its rendering depends on)."""
+    return {m.group(2).split(".", 1)[0] for m in _REF.finditer(text)}
+
+
 def expand_refs(body: str, ctx: RefContext, report: Report, path: Path, line_offset: int) -> str:
     """Replace every data reference with formatted Markdown text and source footnote refs."""
     pieces = _CODE.split(body)

@@ -12,7 +12,8 @@ from typing import Any
 
 from pelican.readers import BaseReader
 
-from .markdown import read_source, render
+from .errors import Problem, Report
+from .markdown import Rendered, read_source, referenced_codes, render
 from .plugin import state_of
 
 
@@ -30,7 +31,7 @@ class MarkdownItReader(BaseReader):
             return "", {"title": path.stem, "slug": path.stem, "lang": "ko", "date": self.process_metadata("date", "2000-01-01")}
         # Essays live two levels below their language root (essays/<slug>/); pages one.
         base = "../../" if "essays" in path.parts else "../"
-        rendered = render(path, text, state.report, state.dataset, base=base)
+        rendered = self.render(path, text, base)
         metadata: dict[str, Any] = {}
         for key, value in rendered.metadata.items():
             if key in ("date", "modified"):
@@ -43,3 +44,31 @@ class MarkdownItReader(BaseReader):
         if "title" not in metadata:
             metadata["title"] = path.stem
         return rendered.html, metadata
+
+    def render(self, path: Path, text: str, base: str) -> Rendered:
+        """Render an essay; a running ``serve`` reuses the result while nothing it reads has changed.
+
+        What it reads: its own text, the files of the countries its data
+        references name, which codes exist, and the shared data files (glossary,
+        exchange rates, dimensions). Problems found are replayed on reuse.
+        """
+        state = state_of(self.settings)
+        ds, report = state.dataset, state.report
+        if state.cache is None or not state.cache.keep_in_memory:
+            return render(path, text, report, ds, base=base)
+        key = (
+            str(path),
+            text,
+            base,
+            tuple(ds.by_code),
+            sorted((code, ds.files.get(f"content/countries/{code}.yaml")) for code in referenced_codes(text)),
+            sorted((name, digest) for name, digest in ds.files.items() if "/countries/" not in name),
+        )
+
+        def fresh() -> tuple[Rendered, list[Problem]]:
+            own = Report(report.root)  # this essay's problems alone, to replay whenever it is reused
+            return render(path, text, own, ds, base=base), own.problems
+
+        rendered, problems = state.cache.in_memory("essay", key, fresh)
+        report.problems.extend(problems)
+        return rendered

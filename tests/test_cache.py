@@ -48,6 +48,42 @@ def test_warm_build_equals_cold_build_after_an_edit(project: Path, tmp_path: Pat
     assert (tmp_path / "first" / "countries/us/index.html").read_text(encoding="utf-8") != version
 
 
+@pytest.mark.parametrize("grouped", [False, True], ids=["one-table", "grouped-by-region"])
+@pytest.mark.parametrize("serving", [False, True], ids=["build", "serve"])
+def test_every_edit_kind_reaches_every_page(project: Path, tmp_path: Path, grouped: bool, serving: bool) -> None:
+    """Warm equals cold after edits to a country's name, funding, timeline and summary.
+
+    Grouped: past SOVEREIGN_COMPARE_GROUP_THRESHOLD the matrix and dimension tables
+    are split into cached per-region pages. Serving: ``serve`` also keeps pages,
+    essays and downloads in memory between rebuilds, and its rendering child hands
+    its pages back to the parent.
+    """
+    if grouped:
+        settings = project / "pelicanconf.py"
+        settings.write_text(settings.read_text(encoding="utf-8") + "\nSOVEREIGN_COMPARE_GROUP_THRESHOLD = 3\n", encoding="utf-8")
+
+    def build_serving(out: Path) -> None:
+        build(project, out, search=False, keep_in_memory=serving, log=lambda message: None)
+
+    build_serving(tmp_path / "first")
+    edits = [
+        ("fr", "  ko: 프랑스", "  ko: 프랑스(고침)"),
+        ("kr", "amount: 10.1T", "amount: 9000T"),
+        ("sg", "  ko: 싱가포르", "  ko: 싱가포르(고침)"),
+    ]
+    for n, (code, old, new) in enumerate(edits):
+        path = project / "content" / "countries" / f"{code}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (code, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        build_serving(tmp_path / f"warm{n}")
+        _build(project, tmp_path / f"cold{n}", cache=False)
+        assert _tree(tmp_path / f"warm{n}") == _tree(tmp_path / f"cold{n}"), f"stale pages after editing {code}"
+    if grouped:
+        assert (tmp_path / "cold2" / "compare" / "regions").is_dir()
+    assert "프랑스(고침)" in (tmp_path / "warm2" / "countries/fr/index.html").read_text(encoding="utf-8")
+
+
 def test_unchanged_country_pages_come_from_the_cache(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "a")
     from sovereign_site import build as build_module
