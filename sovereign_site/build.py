@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import parallel
 from .cache import BuildCache, salt_for
 from .dataset import load_dataset
 from .errors import ContentError, Problem, Report
@@ -41,7 +42,6 @@ class BuildResult:
     seconds: float
     search_seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
-    largest: list[tuple[str, int]] = field(default_factory=list)
 
     def summary(self) -> str:
         return f"Built {self.pages} pages ({self.countries} countries, {self.essays} essays) in {self.seconds:.2f} s into {self.output}"
@@ -101,6 +101,7 @@ def prepare(
         max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548),
         today=source_date(settings),
         cache=cache if use_cache else None,
+        workers=parallel.workers(settings.get("SOVEREIGN_WORKERS")),
     )
     report = dataset.report or Report(root)
     if strict:
@@ -172,7 +173,6 @@ def build(
             run_pagefind(tmp)
             search_seconds = time.perf_counter() - search_started
         pages = sum(1 for _ in tmp.rglob("*.html"))
-        largest = page_weights(tmp)[:5]
         publish(tmp, output, background=keep_in_memory)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -182,7 +182,7 @@ def build(
     clean_stale(output)
     essays = state.stats.get("essays", 0)
     return BuildResult(
-        output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings, largest
+        output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings
     )
 
 

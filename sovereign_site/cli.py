@@ -70,6 +70,7 @@ def main() -> None:
 def build(project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, no_cache: bool, debug: bool) -> None:
     """Build the site, then swap it into the output folder in one step."""
     from .build import build as run_build
+    from .build import page_weights
 
     result = _guard(
         lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache),
@@ -78,8 +79,10 @@ def build(project: Path, output: Path | None, site_url: str | None, strict: bool
     )
     for problem in result.warnings:
         click.echo(str(problem), err=True)
-    if result.largest:
-        heaviest = ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in result.largest[:3])
+    # Weighed here, not in every build: `serve` rebuilds would pay for it unseen.
+    largest = page_weights(result.output)[:3]
+    if largest:
+        heaviest = ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in largest)
         click.echo(f"Largest pages (HTML+CSS+JS): {heaviest}", err=True)
     click.echo(result.summary())
 

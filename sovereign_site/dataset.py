@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import parallel, schema
 from .cache import BuildCache
 from .errors import Report
-from .yamlload import Document, YamlError, load, read_text
+from .yamlload import Document, Path_, YamlError, load, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -86,26 +86,27 @@ def load_dataset(
     max_source_age_days: int = DEFAULT_MAX_SOURCE_AGE_DAYS,
     today: dt.date | None = None,
     cache: BuildCache | None = None,
+    workers: int = 1,
 ) -> Dataset:
     """Read and validate everything under ``content``; raise ContentError on errors.
 
     With a cache, a country file whose text (and exchange rates) did not change
-    since it last validated cleanly is not parsed again.
+    since it last validated cleanly is not parsed again. With two ``workers``,
+    a large dataset's files are parsed in two processes (see ``parse_all``).
     """
     report = Report(content.parent)
     files: dict[str, str] = {}
     today = today or dt.date.today()
 
-    def read(path: Path, model: type[M]) -> tuple[M | None, Document | None]:
+    def read(path: Path, model: type[M], parsed: Parsed | None = None) -> tuple[M | None, Document | None]:
         if not path.exists():
             report.error(path, None, "file is missing")
             return None, None
-        try:
-            text = read_text(path)
-            files[report.rel(path)] = hashlib.sha256(text.encode()).hexdigest()
-            doc = load(path, text)
-        except YamlError as exc:
-            report.error(path, exc.line, exc.message, exc.column)
+        text_hash, doc = parsed or parse(path)
+        if text_hash is not None:
+            files[report.rel(path)] = text_hash
+        if isinstance(doc, YamlError):
+            report.error(path, doc.line, doc.message, doc.column)
             return None, None
         return validate(doc, model, report), doc
 
@@ -118,25 +119,34 @@ def load_dataset(
     known_dimensions = {d.id for d in dimensions.dimensions} if dimensions is not None else None
     # A cached result depends on the file's text and on the files it is checked against.
     shared = (files.get(report.rel(content / "fx.yaml")), files.get(report.rel(content / "dimensions.yaml")), max_source_age_days, today)
-    for path in iter_country_files(content):
-        key = text_hash = None
-        if cache is not None:
+    paths = list(iter_country_files(content))
+    keys: dict[Path, str] = {}
+    hits: dict[Path, tuple[str, Any]] = {}
+    if cache is not None:
+        for path in paths:
             try:
                 text_hash = hashlib.sha256(read_text(path).encode()).hexdigest()
             except (OSError, YamlError):
-                pass
-            else:
-                key = cache.key("country", report.rel(path), text_hash, shared)
-                hit = cache.get("country", key)
-                if hit is not None:
-                    country, problems, code_position = hit
-                    files[report.rel(path)] = text_hash
-                    report.problems.extend(problems)
-                    if _register(country, path, code_position, seen, report):
-                        countries.append(country)
-                    continue
+                continue
+            keys[path] = cache.key("country", report.rel(path), text_hash, shared)
+            hit = cache.get("country", keys[path])
+            if hit is not None:
+                hits[path] = (text_hash, hit)
+    parsed = parse_all([path for path in paths if path not in hits], workers)
+
+    for path in paths:
+        if path in hits:
+            text_hash, (country, problems, code_position) = hits[path]
+            files[report.rel(path)] = text_hash
+            report.problems.extend(problems)
+            if _register(country, path, code_position, seen, report):
+                countries.append(country)
+            continue
+        key = keys.get(path)
+        parsed_path, outcome = next(parsed)
+        assert parsed_path == path
         before = len(report.problems)
-        country, doc = read(path, schema.Country)
+        country, doc = read(path, schema.Country, outcome)
         if country is None or doc is None:
             continue
         code_position = doc.locate(("code",))
@@ -153,6 +163,7 @@ def load_dataset(
         if _register(country, path, code_position, seen, report):
             countries.append(country)
 
+    assert next(parsed, None) is None  # every file taken; this also waits for the child to finish
     if fx is not None and fx_doc is not None:
         check_sources(fx_doc, fx.sources, [r.source for r in fx.rates], report, max_source_age_days, today)
     if not countries and not report.errors:
@@ -162,6 +173,56 @@ def load_dataset(
     assert dimensions is not None and fx is not None and glossary is not None
     countries.sort(key=lambda c: c.code)
     return Dataset(countries, dimensions.dimensions, fx, glossary, files, report)
+
+
+#: A file's text hash (None when it could not be read) and its document, or why it has none.
+Parsed = tuple[str | None, Document | YamlError]
+
+#: Below this many files, a second process costs more than it saves.
+PARALLEL_PARSE_MIN = 200
+
+
+def parse(path: Path) -> Parsed:
+    try:
+        text = read_text(path)
+    except YamlError as exc:
+        return None, exc
+    text_hash = hashlib.sha256(text.encode()).hexdigest()
+    try:
+        return text_hash, load(path, text)
+    except YamlError as exc:
+        return text_hash, exc
+
+
+def parse_all(paths: list[Path], workers: int) -> Iterator[tuple[Path, Parsed]]:
+    """Parse files, yielding them in order; with two workers and many files, every other one in a forked child.
+
+    Parsing is most of the time of loading a large dataset, and files are
+    independent: while the parent parses and validates one file, the child
+    parses the next. It sends back plain values and each file's position of
+    ``code`` only (pickling every position would cost about what the split
+    saves); a document that later needs another position, to report a problem,
+    parses its file again (``Document.complete``). Files travel one at a time,
+    so memory holds a few parsed files, not all of them.
+    """
+    if workers < 2 or len(paths) < PARALLEL_PARSE_MIN:
+        for path in paths:
+            yield path, parse(path)
+        return
+
+    def in_child() -> Iterator[Parsed]:
+        for path in paths[1::2]:
+            text_hash, doc = parse(path)
+            if isinstance(doc, Document):
+                code: Path_ = ("code",)
+                doc = Document(doc.path, doc.data, {code: doc.positions[code]} if code in doc.positions else {}, complete=False)
+            yield text_hash, doc
+
+    with parallel.Child(in_child, stream=True) as child:
+        theirs = child.items()
+        for i, path in enumerate(paths):
+            yield path, (parse(path) if i % 2 == 0 else next(theirs))
+        child.result()
 
 
 def _register(country: schema.Country, path: Path, position: tuple[int | None, int | None], seen: dict[str, Path], report: Report) -> bool:
@@ -337,15 +398,15 @@ def check_country(country: schema.Country, doc: Document, report: Report, fx: sc
     """Checks that span one file: sources cited and defined, unique ids, exchange rates."""
     cited: list[tuple[str, tuple[Any, ...]]] = []
     ids: dict[str, tuple[Any, ...]] = {}
-    for path, item in _walk(doc.data):
-        if isinstance(item, dict) and "sources" in item and path != ():
-            for i, sid in enumerate(item["sources"] or []):
+    for path, mapping in _mappings(doc.data):
+        if "sources" in mapping and path != ():
+            for i, sid in enumerate(mapping["sources"] or []):
                 cited.append((sid, (*path, "sources", i)))
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and path and path[0] != "sources" and "archetype" not in path:
-            if item["id"] in ids:
+        if isinstance(mapping.get("id"), str) and path and path[0] != "sources" and "archetype" not in path:
+            if mapping["id"] in ids:
                 line, column = doc.locate((*path, "id"))
-                report.error(doc.path, line, f"duplicate id '{item['id']}' in this file", column, _dotted((*path, "id")))
-            ids[item["id"]] = path
+                report.error(doc.path, line, f"duplicate id '{mapping['id']}' in this file", column, _dotted((*path, "id")))
+            ids[mapping["id"]] = path
     defined = {s.id for s in country.sources}
     for sid, path in cited:
         if sid not in defined:
@@ -375,11 +436,13 @@ def check_sources(doc: Document, sources: list[schema.Source], cited: list[str],
     seen: set[str] = set()
     used = set(cited)
     for i, source in enumerate(sources):
-        line, column = doc.locate(("sources", i, "id"))
+        # Positions only for problems: finding one may mean parsing the file again (Document.complete).
         if source.id in seen:
+            line, column = doc.locate(("sources", i, "id"))
             report.error(doc.path, line, f"source id '{source.id}' is defined twice", column, f"sources.{i}.id")
         seen.add(source.id)
         if source.id not in used:
+            line, column = doc.locate(("sources", i, "id"))
             report.warn(doc.path, line, f"source '{source.id}' is defined but never cited", column, f"sources.{i}.id")
         if (today - source.accessed).days > max_age:
             line, column = doc.locate(("sources", i, "accessed"))
@@ -392,14 +455,21 @@ def check_sources(doc: Document, sources: list[schema.Source], cited: list[str],
             )
 
 
-def _walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    yield path, value
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _walk(child, (*path, key))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            yield from _walk(child, (*path, i))
+def _mappings(value: Any) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Every mapping in a loaded file with its path, parents first, in document order.
+
+    Iterative, and scalars are never visited: a thousand country files hold
+    three million values, of which only the mappings matter here.
+    """
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            yield path, node
+            children = [((*path, key), child) for key, child in node.items() if isinstance(child, (dict, list))]
+        else:
+            children = [((*path, i), child) for i, child in enumerate(node) if isinstance(child, (dict, list))]
+        stack.extend(reversed(children))
 
 
 def _dotted(path: tuple[Any, ...]) -> str:

@@ -1,14 +1,15 @@
-"""Run part of a build in a forked child process, so a second core renders too.
+"""Run part of a build in a forked child process, so a second core works too.
 
-Rendering is most of a large build, and the pages of one language never depend
-on the pages of another. After the dataset is loaded, the build forks: the
-child renders some languages while the parent renders the rest. The child sees
-the loaded dataset copy-on-write, so nothing is serialised on the way in; on
-the way out it sends back only a small result (the paths it wrote) or the
-problem that stopped it.
+Two parts of a large build split well. Parsing: files are independent, so a
+child parses every other country file and streams the values back while the
+parent parses and validates the rest (dataset.parse_all). Rendering: the pages
+of one language never depend on another's, so after loading, a child renders
+one language while the parent renders the other (generator.py). The child sees
+everything loaded so far copy-on-write, so nothing is serialised on the way in;
+on the way out it sends back small results or the problem that stopped it.
 
 Forking needs a POSIX system; elsewhere, and on one core, ``workers()`` is 1
-and the build runs in one process.
+and the build runs in one process. The output is the same either way.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -37,69 +38,94 @@ def workers(setting: Any) -> int:
 class Child:
     """``work()`` running in a forked child; ``result()`` waits for what it returned.
 
-    An exception in the child is raised again by ``result()``, as itself when it
+    With ``stream=True``, ``work()`` returns an iterable whose items the child
+    sends as it makes them, and ``items()`` yields them in the parent as they
+    arrive: the pipe holds only a few, so neither side holds them all.
+
+    An exception in the child is raised again in the parent, as itself when it
     can be pickled (a ContentError keeps its problems), with the child's
-    traceback attached as a note for ``--debug``. Use it as a context manager, so a parent that fails first
-    ends the child instead of leaving it writing.
+    traceback attached as a note for ``--debug``. Use it as a context manager,
+    so a parent that fails first ends the child instead of leaving it writing.
     """
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[], Any], stream: bool = False) -> None:
         read_end, write_end = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(read_end)
-            _run_child(work, write_end)
+            _run_child(work, stream, write_end)
         os.close(write_end)
         self.pipe = os.fdopen(read_end, "rb")
         self.done = False
+        self.value: Any = None
+
+    def items(self) -> Iterator[Any]:
+        """What a streaming child sends, in order; afterwards ``result()`` has its return value."""
+        while not self.done:
+            try:
+                kind, value = pickle.load(self.pipe)
+            except EOFError:
+                self._end()
+                raise RuntimeError("a worker process ended without a result (was it killed?)") from None
+            if kind == "item":
+                yield value
+                continue
+            self._end()
+            if kind == "ok":
+                self.value = value
+                return
+            error, child_traceback = value
+            exc = error if kind == "exception" else RuntimeError(f"in a worker process: {error}")
+            exc.add_note(f"Raised in a worker process (pid {self.pid}):\n{child_traceback}")
+            raise exc
 
     def result(self) -> Any:
+        for _ in self.items():
+            pass
+        return self.value
+
+    def _end(self) -> None:
         self.done = True
-        try:
-            data = self.pipe.read()
-        finally:
-            self.pipe.close()
-            os.waitpid(self.pid, 0)
-        if not data:
-            raise RuntimeError("a rendering process ended without a result (was it killed?)")
-        kind, value = pickle.loads(data)
-        if kind == "ok":
-            return value
-        error, child_traceback = value
-        exc = error if kind == "exception" else RuntimeError(f"in a rendering process: {error}")
-        exc.add_note(f"Raised in a rendering process (pid {self.pid}):\n{child_traceback}")
-        raise exc
+        self.pipe.close()
+        os.waitpid(self.pid, 0)
 
     def __enter__(self) -> Child:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if not self.done:
-            self.done = True
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
-            self.pipe.close()
-            os.waitpid(self.pid, 0)
+            self._end()
 
 
-def _run_child(work: Callable[[], Any], write_end: int) -> None:
+def _run_child(work: Callable[[], Any], stream: bool, write_end: int) -> None:
     _die_with_parent()
     code = 0
-    try:
-        message: tuple[str, Any] = ("ok", work())
-    except BaseException as exc:
-        code = 1
-        # Send the exception itself when it survives pickling, so the parent raises
-        # exactly what a one-process build would; otherwise its type and message.
-        try:
-            pickle.loads(pickle.dumps(exc))
-            message = ("exception", (exc, traceback.format_exc()))
-        except Exception:
-            message = ("error", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     with contextlib.suppress(BaseException), os.fdopen(write_end, "wb") as pipe:
-        pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def send(message: tuple[str, Any]) -> None:
+            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.flush()
+
+        try:
+            if stream:
+                for item in work():
+                    send(("item", item))
+                send(("ok", None))
+            else:
+                send(("ok", work()))
+        except BaseException as exc:
+            code = 1
+            # Send the exception itself when it survives pickling, so the parent raises
+            # exactly what a one-process build would; otherwise its type and message.
+            try:
+                pickle.loads(pickle.dumps(exc))
+                send(("exception", (exc, traceback.format_exc())))
+            except Exception:
+                send(("error", (f"{type(exc).__name__}: {exc}", traceback.format_exc())))
     # Skip the parent's atexit handlers and buffered output: they belong to the parent.
     os._exit(code)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pelican import signals
 
+from . import parallel
 from .dataset import Dataset, load_dataset
 from .errors import Report
 
@@ -64,7 +65,12 @@ def on_initialized(pelican: Any) -> None:
         return  # the CLI prepared the state already (and validated the data)
     content = Path(settings["PATH"])
     theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0]) if settings["THEME_TEMPLATES_OVERRIDES"] else Path(settings["THEME"])
-    dataset = load_dataset(content, max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548), today=source_date(settings))
+    dataset = load_dataset(
+        content,
+        max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548),
+        today=source_date(settings),
+        workers=parallel.workers(settings.get("SOVEREIGN_WORKERS")),
+    )
     assert dataset.report is not None
     settings[STATE_KEY] = BuildState(content.parent, content, theme, dataset, dataset.report, settings.get("SITEURL", ""))
 

@@ -69,6 +69,10 @@ class YamlError(Exception):
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
 
+    def __reduce__(self) -> tuple[type[YamlError], tuple[str, int | None, int | None]]:
+        # Pickled whole (a file parsed in another process keeps its position).
+        return (YamlError, (self.message, self.line, self.column))
+
 
 @dataclass
 class Document:
@@ -78,10 +82,16 @@ class Document:
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: False when only some positions came along (a file parsed in another process,
+    #: see dataset.py): asking for any other one parses the file again, which only
+    #: happens when there is a problem to report.
+    complete: bool = True
 
     def locate(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at ``path``, or of its nearest parent."""
         path = tuple(path)
+        if not self.complete and path not in self.positions:
+            self._complete()
         while True:
             if path in self.key_positions and path not in self.positions:
                 return self.key_positions[path]
@@ -92,7 +102,13 @@ class Document:
             path = path[:-1]
 
     def locate_key(self, path: Path_) -> tuple[int | None, int | None]:
+        if not self.complete:
+            self._complete()
         return self.key_positions.get(tuple(path)) or self.locate(path)
+
+    def _complete(self) -> None:
+        again = load(self.path)
+        self.positions, self.key_positions, self.complete = again.positions, again.key_positions, True
 
 
 def read_text(path: Path) -> str:

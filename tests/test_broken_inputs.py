@@ -321,6 +321,39 @@ def test_broken_input(case: Case, corpus_runs: dict[str, Run]) -> None:
         assert code == 0, stderr
 
 
+@pytest.mark.parametrize("case", [p for p in _params() if p.values[0].target.endswith(".yaml")])  # type: ignore[attr-defined]
+def test_problems_are_the_same_when_files_are_parsed_in_two_processes(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large dataset is parsed half in a forked child (dataset.parse_all), which sends back
+    values without positions: every problem must still come out the same, at the same place."""
+    import datetime as dt
+
+    from sovereign_site import dataset
+    from sovereign_site.errors import ContentError
+
+    project = make_project(tmp_path / "project")
+    target = project / case.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(case.data)
+    # A valid file sorting first: the files are split in sorted order, so the case's lands in the child.
+    countries = project / "content" / "countries"
+    (countries / "ad.yaml").write_text(
+        (BASE / "content" / "countries" / "kr.yaml").read_text(encoding="utf-8").replace("code: kr", "code: ad", 1), encoding="utf-8"
+    )
+    today = dt.date(2026, 12, 1)
+
+    def problems(workers: int) -> list[str]:
+        try:
+            found = dataset.load_dataset(project / "content", today=today, workers=workers).report.problems
+        except ContentError as exc:
+            found = exc.problems
+        return sorted(str(p) for p in found)
+
+    one = problems(1)
+    monkeypatch.setattr(dataset, "PARALLEL_PARSE_MIN", 1)
+    assert problems(2) == one
+    assert bool(one) != case.accept, one
+
+
 # --- cases that are generated rather than stored ------------------------------------------
 
 

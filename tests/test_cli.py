@@ -32,6 +32,12 @@ def test_build_writes_pages_and_prints_one_summary_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert re.match(r"Built \d+ pages \(1 countries, 0 essays\) in \d+\.\d\d s into ", lines[0])
     assert "Validating content" in result.stderr  # progress goes to stderr
+    # …and so do the three heaviest pages (HTML plus the CSS and JS each loads), heaviest first.
+    heaviest = re.search(r"Largest pages \(HTML\+CSS\+JS\): (.+)", result.stderr)
+    assert heaviest, result.stderr
+    weights = [(name, int(kb)) for name, kb in re.findall(r"(\S+\.html) (\d+) KB", heaviest.group(1))]
+    assert len(weights) == 3 and weights == sorted(weights, key=lambda w: -w[1])
+    assert all((out / name).is_file() and kb * 1024 > (out / name).stat().st_size for name, kb in weights)
     for page in ("index.html", "countries/kr/index.html", "compare/index.html", "en/countries/kr/index.html", "glossary/index.html"):
         assert (out / page).is_file(), page
 
