@@ -19,8 +19,12 @@ import json
 import os
 import pickle
 import tempfile
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CACHE_DIR = ".sovereign-cache"
 VERSION_TOKEN = "@@SOVEREIGN-DATASET-VERSION@@"
@@ -121,7 +125,7 @@ class BuildCache:
             if self.fresh is not None:
                 self.fresh[name] = value
 
-    def in_memory(self, kind: str, key: str, make: Any) -> Any:
+    def in_memory(self, kind: str, key: object, make: Callable[[], T]) -> T:
         """``make()``, remembered in memory only (never on disk) while ``serve`` runs.
 
         For results cheaper to recompute than to pickle and read back, but worth
@@ -130,10 +134,10 @@ class BuildCache:
         if not (self.enabled and self.keep_in_memory):
             return make()
         name = f"{kind}/{self.key(key)}"
-        value = self.memory.get(name)
-        if value is None:
-            value = make()
-            self._remember(name, value)
+        if name in self.memory:
+            return typing.cast(T, self.memory[name])
+        value = make()
+        self._remember(name, value)
         return value
 
 

@@ -125,7 +125,7 @@ def load_dataset(
     if cache is not None:
         for path in paths:
             try:
-                text_hash = hashlib.sha256(read_text(path).encode()).hexdigest()
+                text_hash = _text_hash(path, cache)
             except (OSError, YamlError):
                 continue
             keys[path] = cache.key("country", report.rel(path), text_hash, shared)
@@ -173,6 +173,14 @@ def load_dataset(
     assert dimensions is not None and fx is not None and glossary is not None
     countries.sort(key=lambda c: c.code)
     return Dataset(countries, dimensions.dimensions, fx, glossary, files, report)
+
+
+def _text_hash(path: Path, cache: BuildCache) -> str:
+    """The hash of a file's text; a running ``serve`` rereads only files whose size or mtime changed."""
+    stat = path.stat()
+    return cache.in_memory(
+        "text-hash", (str(path), stat.st_mtime_ns, stat.st_size), lambda: hashlib.sha256(read_text(path).encode()).hexdigest()
+    )
 
 
 #: A file's text hash (None when it could not be read) and its document, or why it has none.
