@@ -29,7 +29,6 @@ import json
 import sys
 import time
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -46,13 +45,6 @@ from sovereign_site.i18n import LANGUAGES, load_catalogue  # noqa: E402
 from sovereign_site.templating import install, lang_prefix  # noqa: E402
 
 _imported = time.perf_counter()
-
-
-@dataclass(frozen=True)
-class Region:
-    id: str
-    label: str
-    members: list[Any]
 
 
 #: DataPagesGenerator.CHART_TABLE_ROWS
@@ -137,11 +129,12 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
         by_region: dict[str, list[Any]] = {}
         for country in ds.countries:
             by_region.setdefault(country.region, []).append(country)
-        regions = [Region(r, t(f"region.{r}"), by_region[r]) for r in order if r in by_region]
+        regions = [compare.Region(r, t(f"region.{r}"), by_region[r]) for r in order if r in by_region]
         paged = len(ds.countries) > threshold
         if paged:  # as DataPagesGenerator.bounded: a large dataset's chart tables keep the first rows
             chart_by_id = {k: bounded(c, catalogue, lang) for k, c in chart_by_id.items()}
-        base.update(paged=paged, regions=regions, region=None)
+        region_pages = compare.region_pages(regions, t) if paged else []
+        base.update(paged=paged, regions=regions, region_pages=region_pages, region=None)
 
         page("home", f"{prefix}index.html", base, "", charts=chart_by_id, cells=cells)
         page("countries", f"{prefix}countries/index.html", base, "countries/", cells=cells)
@@ -163,7 +156,7 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             charts=chart_by_id,
             groups=[(r.label, r.members) for r in regions],
         )
-        for region in regions if paged else []:
+        for region in region_pages:
             page(
                 "compare_region",
                 f"{prefix}compare/regions/{region.id}/index.html",
@@ -181,7 +174,7 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             }
             template, path = f"dimensions/{dimension.kind}", f"compare/{dimension.id}/"
             page(template, f"{prefix}{path}index.html", base, path, chart=chart_by_id.get(dimension.kind), **extra)
-            for region in regions if paged else []:
+            for region in region_pages:
                 page(
                     template,
                     f"{prefix}{path}{region.id}/index.html",

@@ -1,11 +1,15 @@
-"""Cross-country comparison: the one-line summary of a country on a dimension.
+"""Cross-country comparison: the one-line summary of a country on a dimension, and regional pages.
 
 The overview matrix, the country picker's JSON and the country pages all use
-:func:`cell`, so a country reads the same everywhere.
+:func:`cell`, so a country reads the same everywhere. Past a threshold of
+countries, comparison tables are split by region, and a large region into
+pages of at most REGION_PAGE_SIZE countries (:func:`region_pages`), so no
+page grows with the size of the dataset.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +19,36 @@ from .dataset import Dataset
 from .schema import UNKNOWN, Country, Dimension, PartialDate
 
 Translate = Callable[..., str]
+
+#: The most countries one regional comparison page (matrix or dimension table) holds.
+REGION_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: str
+    members: list[Any]
+
+
+def region_pages(regions: list[Region], t: Translate, size: int = REGION_PAGE_SIZE) -> list[Region]:
+    """Each region as one page, or cut into near-equal pages of at most ``size`` countries.
+
+    A region's first page keeps the region's id (``asia``), so its address does
+    not change when the region grows past ``size``; the others are ``asia-2``…
+    """
+    pages = []
+    for region in regions:
+        count = math.ceil(len(region.members) / size)
+        if count <= 1:
+            pages.append(region)
+            continue
+        per_page = math.ceil(len(region.members) / count)
+        for n in range(1, count + 1):
+            members = region.members[(n - 1) * per_page : n * per_page]
+            label = t("compare.region_page", label=region.label, n=n, of=count)
+            pages.append(Region(region.id if n == 1 else f"{region.id}-{n}", label, members))
+    return pages
 
 
 def approach_label(approach: str, t: Translate) -> str:

@@ -16,7 +16,6 @@ import datetime as dt
 import posixpath
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,13 +28,6 @@ from .errors import ContentError, Problem
 from .i18n import LANGUAGES, load_catalogue
 from .plugin import state_of
 from .templating import lang_prefix
-
-
-@dataclass(frozen=True)
-class Region:
-    id: str
-    label: str
-    members: list[Any]
 
 
 class DataPagesGenerator(Generator):
@@ -120,7 +112,8 @@ class DataPagesGenerator(Generator):
             regions = self.regions(lang)
             members = {r.id: r.members for r in regions}
             paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
-            base.update(paged=paged, regions=regions, region=None)
+            pages = compare.region_pages(regions, t) if paged else []
+            base.update(paged=paged, regions=regions, region_pages=pages, region=None)
             chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in charts.all_charts(ds, lang)}
 
             # Home, the country list and one profile per country
@@ -160,7 +153,7 @@ class DataPagesGenerator(Generator):
                 groups=[(r.label, r.members) for r in regions],
             )
             if paged:
-                for region in regions:
+                for region in pages:
                     path = f"compare/regions/{region.id}/"
                     self.render(
                         "compare_region",
@@ -169,7 +162,7 @@ class DataPagesGenerator(Generator):
                         path=path,
                         cells=cells,
                         region=region,
-                        cache_key=([self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in regions]),
+                        cache_key=([self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in pages]),
                     )
             for dimension in ds.dimensions:
                 dimension_context: dict[str, Any] = dict(
@@ -181,7 +174,7 @@ class DataPagesGenerator(Generator):
                     template, f"{prefix}{path}index.html", base, path=path, chart=chart_by_id.get(dimension.kind), **dimension_context
                 )
                 if paged:
-                    for region in regions:
+                    for region in pages:
                         region_path = f"{path}{region.id}/"
                         self.render(
                             template,
@@ -193,7 +186,7 @@ class DataPagesGenerator(Generator):
                             cache_key=(
                                 dimension.id,
                                 [self.country_hash(c) for c in region.members],
-                                [(r.id, len(r.members)) for r in regions],
+                                [(r.id, len(r.members)) for r in pages],
                             ),
                             **dimension_context,
                         )
@@ -216,14 +209,14 @@ class DataPagesGenerator(Generator):
 
     # -- helpers -------------------------------------------------------------------
 
-    def regions(self, lang: str) -> list[Region]:
+    def regions(self, lang: str) -> list[compare.Region]:
         """Countries grouped by region (in the schema's order of regions)."""
         t = self.catalogue.translator(lang)
         by_region: dict[str, list[Any]] = {}
         for country in self.state.dataset.countries:
             by_region.setdefault(country.region, []).append(country)
         order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
-        return [Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]
+        return [compare.Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]
 
     def render(
         self,
