@@ -57,8 +57,9 @@ WEIGHT_PAGES = {
     "essay": ["essays/*/index.html", "en/essays/*/index.html"],
     "country": ["countries/*/index.html", "en/countries/*/index.html"],
     "compare": ["compare/index.html", "en/compare/index.html"],
-    # No budget of its own: the heaviest per-dimension comparison page, which lists many countries.
-    "dimension": ["compare/*/index.html", "en/compare/*/index.html"],
+    # No budget of its own: the heaviest other comparison page (a dimension's, or one region's
+    # matrix or dimension table on a large dataset), which lists many countries.
+    "dimension": ["compare/*/index.html", "compare/*/*/index.html", "en/compare/*/index.html", "en/compare/*/*/index.html"],
 }
 BUDGETED = ("home", "essay", "country", "compare")
 _ASSET = re.compile(r'(?:href|src)="([^"]+\.(?:css|js))(?:\?[^"]*)?"')
@@ -498,7 +499,7 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "| N | M | home KB | essay KB | country KB | compare KB | heaviest dimension page KB | floor load s | floor render s | floor MB "
+        "| N | M | home KB | essay KB | country KB | compare KB | heaviest other comparison page KB | floor load s | floor render s | floor MB "
         "| floor pages (identical to cold) | stale pages after warm |",
         "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]

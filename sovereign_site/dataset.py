@@ -187,7 +187,7 @@ def _text_hash(path: Path, cache: BuildCache) -> str:
 Parsed = tuple[str | None, Document | YamlError]
 
 #: Below this many files, a second process costs more than it saves.
-PARALLEL_PARSE_MIN = 200
+PARALLEL_PARSE_MIN = 50
 
 
 def parse(path: Path) -> Parsed:

@@ -46,8 +46,11 @@ def _make(kind: str, country: schema.Country, make: Callable[[], str]) -> str:
     return make()
 
 
-def write_files(ds: Dataset, open_text: Opener, remember: Callable[[str, schema.Country, Callable[[], str]], str] = _make) -> None:
-    """Write every download through ``open_text(path)``, one country at a time.
+Remember = Callable[[str, schema.Country, Callable[[], str]], str]
+
+
+def write_json(ds: Dataset, open_text: Opener, remember: Remember = _make) -> None:
+    """Write the combined JSON and one JSON per country through ``open_text(path)``, a country at a time.
 
     At a thousand countries the downloads are 90 MB of text: holding them all at
     once would double the build's peak memory. Each country is serialised once and
@@ -67,6 +70,10 @@ def write_files(ds: Dataset, open_text: Opener, remember: Callable[[str, schema.
             with open_text(f"data/countries/{country.code}.json") as single:
                 single.write(f'{head},"country":{data}}}\n')
         combined.write(f'],"fx":{_json(ds.fx.model_dump(mode="json")).rstrip()}}}\n')
+
+
+def write_csv_and_schema(ds: Dataset, open_text: Opener, remember: Remember = _make) -> None:
+    """Write the figures CSV (a country at a time, as ``write_json``) and the JSON Schema."""
     with open_text(FIGURES_CSV) as f:
         f.write(csv_header())
         for country in ds.countries:

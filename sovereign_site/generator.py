@@ -61,14 +61,15 @@ class DataPagesGenerator(Generator):
 
         # Each language's pages are independent, and rendering them is most of a
         # build: with two cores, a forked child renders the other languages
-        # meanwhile (see parallel.py).
+        # meanwhile (see parallel.py), and the downloads are split between the two.
         first, *others = LANGUAGES
         fork = others and parallel.workers(self.settings.get("SOVEREIGN_WORKERS")) > 1
         with parallel.Child(lambda: self.render_in_child(others)) if fork else contextlib.nullcontext() as child:
             self.render_languages([first] if child else LANGUAGES)
-            # Machine-readable files, feeds and discovery (the downloads while the child still renders)
-            downloads.write_files(ds, self.open_text, self.remember)
-            if child:
+            downloads.write_json(ds, self.open_text, self.remember)
+            if not child:
+                downloads.write_csv_and_schema(ds, self.open_text, self.remember)
+            else:
                 written, fresh = child.result()
                 self.written += written
                 if state.cache is not None:
@@ -83,12 +84,14 @@ class DataPagesGenerator(Generator):
         state.stats["written"] = self.written
 
     def render_in_child(self, langs: typing.Sequence[str]) -> tuple[list[str], dict[str, Any]]:
-        """What a forked child does: render, and hand back the pages ``serve`` keeps in memory."""
+        """What a forked child does: render, write its share of the downloads, and hand back what ``serve`` keeps in memory."""
         cache = self.state.cache
         if cache is not None:
             cache.fresh = {}
-        written = self.render_languages(langs)
-        return written, (cache.fresh or {}) if cache is not None else {}
+        before = len(self.written)
+        self.render_languages(langs)
+        downloads.write_csv_and_schema(self.state.dataset, self.open_text, self.remember)
+        return self.written[before:], (cache.fresh or {}) if cache is not None else {}
 
     def render_languages(self, langs: typing.Sequence[str]) -> list[str]:
         """Every data page in these languages; returns the paths written."""
