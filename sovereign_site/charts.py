@@ -1173,7 +1173,8 @@ def _milestone_mark(svg: _Svg, xs: _DateScale, date: PartialDate, y: float, cls:
 
 
 def _milestones(country: Country) -> list[Any]:
-    return sorted(_listed(country.timeline), key=lambda m: (m.date, m.id))
+    # Sorted on plain tuples: comparing PartialDate objects runs Python code per comparison.
+    return sorted(_listed(country.timeline), key=lambda m: (m.date.sort_key(), m.id))
 
 
 def timeline_chart(ds: Dataset, lang: str, countries: list[Country] | None = None, today: dt.date | None = None) -> Chart:

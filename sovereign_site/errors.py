@@ -57,6 +57,8 @@ class Report:
         self.resolved_root = self.root.resolve()  # once: rel() runs for every file of every build
 
     def rel(self, path: Path) -> str:
+        if path.is_absolute() and path.is_relative_to(self.root) and ".." not in path.parts:
+            return str(path.relative_to(self.root))  # the usual case, without touching the disk
         try:
             return str(path.resolve().relative_to(self.resolved_root))
         except ValueError:

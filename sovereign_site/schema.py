@@ -165,17 +165,18 @@ class PartialDate:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
 
-    def _key(self) -> tuple[int, int, int]:
+    def sort_key(self) -> tuple[int, int, int]:
+        """Orders as the dates do: a year before its months, a month before its days."""
         return (self.year, self.month or 0, self.day or 0)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PartialDate) and self._key() == other._key()
+        return isinstance(other, PartialDate) and self.sort_key() == other.sort_key()
 
     def __lt__(self, other: PartialDate) -> bool:
-        return self._key() < other._key()
+        return self.sort_key() < other.sort_key()
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self.sort_key())
 
     def __str__(self) -> str:
         return self.isoformat()
