@@ -71,22 +71,34 @@ def _copy_good(good: Path, dest: Path) -> dict[str, str]:
     return tree_digest(dest)
 
 
-def test_killed_build_leaves_old_output_and_the_next_build_cleans_up(big: tuple[Path, Path], tmp_path: Path) -> None:
+def _stop_halfway(big: tuple[Path, Path], out: Path, sig: signal.Signals) -> tuple[subprocess.Popen[str], Path, dict[str, str], str, str]:
+    """Publish a good build at ``out``, start another, and send ``sig`` to its process group halfway.
+
+    Returns the process (ended), its temporary folder, the good output's digest, stdout and stderr.
+    """
     project, good = big
-    out = tmp_path / "site"
     before = _copy_good(good, out)
     proc = _start(project, out)
     try:
         tmp = _wait_until_halfway(proc, out)
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, sig)
+        stdout, stderr = proc.communicate(timeout=120)
     finally:
-        proc.communicate(timeout=60)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    return proc, tmp, before, stdout, stderr
+
+
+def test_killed_build_leaves_old_output_and_the_next_build_cleans_up(big: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    proc, tmp, before, _, _ = _stop_halfway(big, out, signal.SIGKILL)
     assert proc.returncode == -signal.SIGKILL
     assert tree_digest(out) == before, "a killed build changed the published output"
     assert tmp.name in temp_folders_beside(out), "the killed build should have left its half-written folder"
 
     # A later build succeeds (a half-written cache must not trip it) and removes what the killed one left.
-    result = run_cli("build", "--output", str(out), cwd=project, env=ENV)
+    result = run_cli("build", "--output", str(out), cwd=big[0], env=ENV)
     assert result.returncode == 0, result.stderr[-3000:]
     assert temp_folders_beside(out) == []
     assert f"({N_COUNTRIES + 1} countries" in result.stdout
@@ -94,18 +106,8 @@ def test_killed_build_leaves_old_output_and_the_next_build_cleans_up(big: tuple[
 
 
 def test_ctrl_c_exits_130_without_traceback_and_leaves_old_output(big: tuple[Path, Path], tmp_path: Path) -> None:
-    project, good = big
     out = tmp_path / "site"
-    before = _copy_good(good, out)
-    proc = _start(project, out)
-    try:
-        _wait_until_halfway(proc, out)
-        os.killpg(proc.pid, signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+    proc, _, before, stdout, stderr = _stop_halfway(big, out, signal.SIGINT)
     assert proc.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr
     assert "interrupted" in stderr
