@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -164,13 +165,16 @@ def build(
     # walking its hundred thousand objects on every collection (10 % of a large
     # build) and stops touching their pages, which forked workers share.
     gc.freeze()
+    interrupts = _Interrupts()
     try:
+        interrupts.__enter__()
         say("Rendering pages…")
         # Pelican prints its own summary on stdout; ours is the one that belongs there.
         with contextlib.redirect_stdout(sys.stderr):
             Pelican(settings).run()
         if counter.messages:
             raise ContentError([Problem(str(state.content), None, None, f"Pelican: {m}") for m in counter.messages])
+        _pause_for_tests()
         search_seconds = 0.0
         if search:
             say("Indexing for search…")
@@ -178,11 +182,13 @@ def build(
             run_pagefind(tmp)
             search_seconds = time.perf_counter() - search_started
         pages = sum(1 for _ in tmp.rglob("*.html"))
+        interrupts.check()
         publish(tmp, output, background=keep_in_memory)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        interrupts.__exit__()
         pelican_log.removeHandler(counter)
         gc.unfreeze()  # a long-running `serve` must be able to collect this build's leftovers
     clean_stale(output)
@@ -190,6 +196,51 @@ def build(
     return BuildResult(
         output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings
     )
+
+
+class _Interrupts:
+    """Remember a Ctrl-C even when Python drops the KeyboardInterrupt it raised.
+
+    An interrupt that lands inside a finaliser or a logging lock is printed as
+    "Exception ignored" and lost; the build would then go on and publish. The
+    handler still raises at once, and ``check()`` raises again before publishing.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.previous: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+    def check(self) -> None:
+        if self.seen:
+            raise KeyboardInterrupt
+
+
+def _pause_for_tests() -> None:
+    """A test hook: with SOVEREIGN_TEST_PAUSE set to a file path, stop after rendering, before publishing.
+
+    The build writes its pid to that file and waits up to two minutes, so a test can
+    interrupt or kill it at exactly this point instead of racing a fast build.
+    """
+    marker = os.environ.get("SOVEREIGN_TEST_PAUSE")
+    if not marker:
+        return
+    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def run_pagefind(site: Path) -> None:

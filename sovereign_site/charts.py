@@ -660,10 +660,9 @@ def _usd_text(money: _Money, lang: str) -> str:
     if item.currency == "USD":
         # Already in dollars: exact, not "about" a conversion.
         return fmt.money(item.amount, "USD", lang, "exact", item.amount_max)
-    text = fmt.usd(_sig(money.usd), lang)
     if money.usd_max:
-        text = f"{text}–{fmt.money(_sig(money.usd_max), 'USD', lang)}"
-    return text
+        return fmt.with_bound(f"{fmt.usd(_sig(money.usd), lang)}–{fmt.money(_sig(money.usd_max), 'USD', lang)}", item.bound, lang)
+    return fmt.usd(_sig(money.usd), lang, item.bound)
 
 
 def _money_label(money: _Money, lang: str) -> str:

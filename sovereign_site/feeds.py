@@ -101,11 +101,13 @@ def sitemap(paths: list[tuple[str, dt.date | None]], state: BuildState) -> str:
     )
 
 
-def localise_essay_feeds(output: Path, titles: dict[str, str]) -> None:
+def localise_essay_feeds(output: Path, titles: dict[str, str], as_of: dt.date) -> None:
     """Give each language's essay feed its own title and ``xml:lang``.
 
     Pelican titles every feed with SITENAME and no language; a reader
-    subscribing to the English feed should see an English title.
+    subscribing to the English feed should see an English title. A feed with
+    no entries gets Pelican's clock time as ``<updated>``; it takes the
+    dataset's date instead, so a build without essays reproduces too.
     """
     import re
 
@@ -123,4 +125,6 @@ def localise_essay_feeds(output: Path, titles: dict[str, str]) -> None:
                 count=1,
             )
             text = re.sub(r"<title>[^<]*</title>", f"<title>{escape(title)}</title>", text, count=1)
+            if "<entry>" not in text:
+                text = re.sub(r"<updated>[^<]*</updated>", f"<updated>{_iso(as_of)}</updated>", text, count=1)
             path.write_text(text, encoding="utf-8")

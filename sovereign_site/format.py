@@ -8,6 +8,7 @@ date patterns, so both languages follow their locale's conventions.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
@@ -31,28 +32,37 @@ BOUND_PREFIX = {
 BOUND_SUFFIX_KO = {"more-than": " 이상"}
 
 
+def half_up(value: float, digits: int = 0) -> Decimal:
+    """Round as people do (2.5 -> 3), not as floats do (round(2.5) == 2); one rule for both languages."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 @lru_cache(maxsize=4096)
 def number(value: float, lang: str, digits: int = 2) -> str:
-    """A plain number with locale grouping, trailing zeros dropped."""
-    text = format_decimal(round(value, digits), format="#,##0.##" if digits else "#,##0", locale=lang)
-    return text
+    """A plain number with locale grouping, trailing zeros dropped; at most two decimals are shown."""
+    # Rounded once, here, to what is shown: Babel would round a second time otherwise.
+    return format_decimal(half_up(value, min(digits, 2)), format="#,##0.##" if digits else "#,##0", locale=lang)
 
 
 def korean_units(value: float, *, max_parts: int = 2) -> str:
-    """1_010_000_000_000 -> "1조 100억"; 50_000 -> "5만"; 13_000 -> "1만 3,000"."""
+    """1_010_000_000_000 -> "1조 100억"; 50_000 -> "5만"; 13_000 -> "1만 3,000".
+
+    At most ``max_parts`` units are written; what lies below the last one is
+    rounded into it (1조 9,999억 9,999만 -> "2조"), never cut off.
+    """
     if value < 10**4:
         return number(value, "ko")
+    sizes = [size for size, _ in _KO_UNITS] + [1]
+    top = next(i for i, size in enumerate(sizes) if value >= size)
+    step = sizes[min(top + max_parts - 1, len(sizes) - 1)]
+    remainder = int(half_up(value / step)) * step
     parts: list[str] = []
-    remainder = round(value)
     for size, unit in _KO_UNITS:
-        if remainder >= size and len(parts) < max_parts:
+        if remainder >= size:
             count, remainder = divmod(remainder, size)
             parts.append(f"{number(count, 'ko', 0)}{unit}")
-    if remainder and len(parts) < max_parts:
+    if remainder:
         parts.append(number(remainder, "ko", 0))
-    elif remainder and parts:
-        # Anything below the last unit we print is rounded into it, as "약" covers.
-        pass
     return " ".join(parts)
 
 
@@ -66,9 +76,12 @@ def _korean_decimal_unit(value: float) -> str:
 
 
 def english_units(value: float) -> str:
-    for size, unit in _EN_UNITS:
+    """2_000_000_000 -> "2 billion"; 999_999_999_999 -> "1 trillion", rounded up into the next unit, never "1,000 billion"."""
+    for i, (size, unit) in enumerate(_EN_UNITS):
         if value >= size:
-            return f"{number(value / size, 'en', 3)} {unit}"
+            if i > 0 and half_up(value / size, 2) >= 1000:
+                size, unit = _EN_UNITS[i - 1]
+            return f"{number(value / size, 'en')} {unit}"
     return number(value, "en")
 
 
@@ -115,12 +128,14 @@ def _significant(value: float, digits: int = 3) -> float:
     return round(value, -floor(log10(value)) + digits - 1)
 
 
-def usd(amount: float, lang: str) -> str:
-    """A converted amount, rounded to three significant figures: "약 71억 달러" / "about $7.1 billion"."""
+def usd(amount: float, lang: str, bound: str = "exact") -> str:
+    """A converted amount, rounded to three significant figures: "약 71억 달러" / "about $7.1 billion".
+
+    A bound the source gave ("up to", "more than") stays on the conversion too.
+    """
     rounded = _significant(amount)
-    if lang == "ko":
-        return f"약 {korean_units(rounded)} 달러"
-    return f"about ${english_units(rounded)}"
+    text = f"약 {korean_units(rounded)} 달러" if lang == "ko" else f"about ${english_units(rounded)}"
+    return with_bound(text, bound if bound not in ("exact", "about") else "exact", lang)
 
 
 def count(value: int | float | str | None, lang: str, bound: str = "exact", unit: str = "") -> str:

@@ -76,7 +76,7 @@ class DataPagesGenerator(Generator):
                     state.cache.memory.update(fresh)
         self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
         # Pelican wrote the essay feeds before this generator's turn.
-        feeds.localise_essay_feeds(out, {lang: self.catalogue.get("feed.essays_title", lang) for lang in LANGUAGES})
+        feeds.localise_essay_feeds(out, {lang: self.catalogue.get("feed.essays_title", lang) for lang in LANGUAGES}, ds.as_of)
         self.write("robots.txt", feeds.robots(state))
         self.write("sitemap.xml", feeds.sitemap(self.sitemap_paths(), state))
         state.stats["essays"] = sum(len(v) for v in self.essays.values())

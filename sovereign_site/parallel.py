@@ -60,6 +60,7 @@ class Child:
         self.pipe = os.fdopen(read_end, "rb")
         self.done = False
         self.value: Any = None
+        self.status: int | None = None
 
     def items(self) -> Iterator[Any]:
         """What a streaming child sends, in order; afterwards ``result()`` has its return value."""
@@ -89,7 +90,7 @@ class Child:
     def _end(self) -> None:
         self.done = True
         self.pipe.close()
-        os.waitpid(self.pid, 0)
+        self.status = os.waitpid(self.pid, 0)[1]  # as os.waitpid gives it: how the child ended
 
     def __enter__(self) -> Child:
         return self

@@ -133,7 +133,16 @@ def load(path: Path, text: str | None = None) -> Document:
     if not text.strip():
         raise YamlError("file is empty")
     try:
-        return _build(path, text)
+        try:
+            return _build(path, text)
+        except yaml.MarkedYAMLError as exc:
+            if "maximum nesting depth" not in str(exc.problem):
+                raise
+            # libyaml 0.2.6 has a nesting limit of its own (1,000), which its scanner
+            # can hit while looking ahead, before we see the level that passes ours.
+            # The pure-Python parser has none and builds the same events, so our
+            # check decides, with our message and position, whatever libyaml is installed.
+            return _build(path, text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -162,7 +171,7 @@ _TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels)"
 _NO_ALIASES = "anchors and aliases (&name, *name) are not allowed; write the value out"
 
 
-def _build(path: Path, text: str) -> Document:
+def _build(path: Path, text: str, loader_class: Any = _Loader) -> Document:
     """Parse ``text`` once and build the document's values and positions from the events.
 
     Nesting deeper than MAX_DEPTH and aliases are refused as soon as the parser
@@ -190,7 +199,7 @@ def _build(path: Path, text: str) -> Document:
     composing: yaml.MarkedYAMLError | None = None  # a second document or a repeated anchor
     problem: YamlError | None = None  # the first problem in the values
     building = True
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         # The parser's events one by one, until get_event has no more (what yaml.parse does, minus a generator).
         for event in iter(loader.get_event, None):
@@ -215,9 +224,11 @@ def _build(path: Path, text: str) -> Document:
                     where: Path_ = ()
                 elif container.__class__ is list:
                     where = (*parent, len(container))
-                elif pending is None:  # a key; it is its text as written, whatever its tag or quotes
+                elif pending is None:  # a key: its text as written, whatever its quotes or plain-value tag
                     if kind is not ScalarEvent:
                         problem = YamlError("a mapping key must be plain text", *position)
+                    elif event.tag is not None and event.tag != "!" and event.tag not in _ALLOWED_TAGS:
+                        problem = YamlError(f"the tag {event.tag} is not allowed; only plain values are", *position)
                     elif event.value == "<<":
                         problem = YamlError("merge keys (<<) are not allowed; write the values out", *position)
                     elif event.value in container:

@@ -27,6 +27,21 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 ARTIFACTS = REPO / "test-artifacts"
 SITE_URL = "https://sovereign-site.example"
+#: "Today" for every test: 2026-11-29T00:00:00Z. Source-age checks compare `accessed`
+#: dates with it, so a strict build passes in 2028 as it does now. Set here, before any
+#: test runs, so subprocesses inherit it; tests of the age rule itself set their own.
+TODAY_EPOCH = "1795910400"
+os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
+#: Under CI a missing browser, axe-core or shared corpus is a failure, never a skip.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need(condition: bool, message: str) -> None:
+    """Skip a test whose tool or data is missing on a developer's machine; fail it under CI."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{message} (CI must have it)")
+        pytest.skip(message)
 
 
 def copy_project(dest: Path, *, essays: bool = True, countries: list[str] | None = None) -> Path:
@@ -90,8 +105,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright: launch Debian's Chromium, never a downloaded browser."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package")
+    need(Path(CHROMIUM).exists(), f"{CHROMIUM} not found: install Debian's chromium package")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

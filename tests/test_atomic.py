@@ -46,24 +46,26 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, good
 
 
-def _start(project: Path, out: Path) -> subprocess.Popen[str]:
+def _start(project: Path, out: Path, pause: Path) -> subprocess.Popen[str]:
     # A session of its own, so a signal can go to the whole group as Ctrl-C in a terminal does.
     return subprocess.Popen(
         [sys.executable, "-m", "sovereign_site", "build", "--output", str(out)],
-        cwd=project, env={**os.environ, **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cwd=project, env={**os.environ, **ENV, "SOVEREIGN_TEST_PAUSE": str(pause)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
 
 
-def _wait_until_halfway(proc: subprocess.Popen[str], out: Path, timeout: float = 120) -> Path:
-    """Wait until the build has started writing pages into its temporary folder."""
+def _wait_until_halfway(proc: subprocess.Popen[str], out: Path, pause: Path, timeout: float = 120) -> Path:
+    """Wait until the build stops at its test hook: pages rendered into its temporary folder, nothing published."""
     tmp = out.parent / f".{out.name}.tmp-{proc.pid}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert proc.poll() is None, "the build ended before it could be stopped halfway:\n" + (proc.stderr.read() if proc.stderr else "")
-        if tmp.is_dir() and any(tmp.rglob("*.html")):
+        assert proc.poll() is None, "the build ended before its pause:\n" + (proc.stderr.read() if proc.stderr else "")
+        if pause.exists() and pause.read_text(encoding="utf-8") == str(proc.pid):
+            assert tmp.is_dir() and any(tmp.rglob("*.html")), "paused with no pages rendered"
             return tmp
         time.sleep(0.01)
-    raise AssertionError("the temporary folder never filled")
+    raise AssertionError("the build never reached its pause")
 
 
 def _copy_good(good: Path, dest: Path) -> dict[str, str]:
@@ -78,9 +80,10 @@ def _stop_halfway(big: tuple[Path, Path], out: Path, sig: signal.Signals) -> tup
     """
     project, good = big
     before = _copy_good(good, out)
-    proc = _start(project, out)
+    pause = out.parent / f"{out.name}.paused"
+    proc = _start(project, out, pause)
     try:
-        tmp = _wait_until_halfway(proc, out)
+        tmp = _wait_until_halfway(proc, out, pause)
         os.killpg(proc.pid, sig)
         stdout, stderr = proc.communicate(timeout=120)
     finally:

@@ -76,6 +76,13 @@ def test_new_country_writes_a_skeleton_that_builds(tmp_path: Path) -> None:
 
     assert set(Country.model_fields) <= set(data)
     assert run_cli("validate", "--project", str(project)).returncode == 0
+    # …and it builds: Japan gets its page, every field shown as unknown.
+    built = run_cli("build", "--project", str(project), "--no-search", "--output", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert "(2 countries," in built.stdout
+    page = (tmp_path / "out" / "countries" / "jp" / "index.html").read_text(encoding="utf-8")
+    assert "<h1" in page and "일본" in page and page.count("알 수 없음") >= 5
+    assert "Japan" in (tmp_path / "out" / "en" / "countries" / "jp" / "index.html").read_text(encoding="utf-8")
     # It refuses to overwrite.
     again = run_cli("new-country", "--project", str(project), "jp")
     assert again.returncode == 1

@@ -90,11 +90,25 @@ def test_phone_screenshots_of_compare_and_a_chart(browser, site_url: str) -> Non
     page = context.new_page()
     page.goto(site_url + "/compare/?c=kr,us,cn")
     page.wait_for_selector(".picker-result table")
+    # The three chosen countries, and only they, are the picker's columns.
+    heads = page.locator(".picker-result table thead th").all_inner_texts()
+    assert [h for h in heads if h.strip()][-3:] == ["대한민국", "미국", "중국"], heads
+    assert _page_overflow(page) <= 0, "the picker page scrolls sideways on a phone"
     screenshot(page, "compare-picker-phone")
     page.goto(site_url + "/compare/funding/")
-    page.locator("figure.chart").first.screenshot(path=str(screenshot.__globals__["ARTIFACTS"] / "chart-funding-phone.png"))
+    chart = page.locator("figure.chart").first
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 200 and box["x"] + box["width"] <= 375 + 0.5, box
+    chart.screenshot(path=str(screenshot.__globals__["ARTIFACTS"] / "chart-funding-phone.png"))
     context.close()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site_url + "/compare/funding/")
-    page.locator("figure.chart").first.screenshot(path=str(screenshot.__globals__["ARTIFACTS"] / "chart-funding-desktop.png"))
+    chart = page.locator("figure.chart").first
+    assert chart.locator("svg rect.bar").count() > 5
+    assert _page_overflow(page) <= 0
+    chart.screenshot(path=str(screenshot.__globals__["ARTIFACTS"] / "chart-funding-desktop.png"))
     page.close()
+
+
+def _page_overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")

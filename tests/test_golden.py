@@ -15,6 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import SITE_URL, copy_project, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -34,10 +35,17 @@ def test_build_matches_golden_site(tmp_path: Path) -> None:
     result = run_cli("build", "--project", str(project), "--output", str(out), "--site-url", SITE_URL, "--no-search", "--strict")
     assert result.returncode == 0, result.stderr
     assert _tree(out / "static") == _tree(STATIC), "the built static assets differ from templates/static/"
+    expected, actual = _tree(GOLDEN), _tree(out, skip="static")
     if os.environ.get("REGENERATE_GOLDEN"):
+        # Regenerating never passes: the new tree is written for review, and the test
+        # fails, so a run with this variable set can't hide a change.
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN, ignore=lambda folder, names: ["static"] if Path(folder) == out else [])
-    expected, actual = _tree(GOLDEN), _tree(out, skip="static")
+        changed = sorted(name for name in set(expected) | set(actual) if expected.get(name) != actual.get(name))
+        pytest.fail(
+            f"golden site regenerated: {len(changed)} file(s) changed ({', '.join(changed[:10])}{' …' if len(changed) > 10 else ''}); "
+            "review them with `git diff --word-diff tests/golden`, then run the tests without REGENERATE_GOLDEN"
+        )
     assert sorted(actual) == sorted(expected), "pages added or removed: run `make golden` if intended"
     for name, data in expected.items():
         if actual[name] != data:

@@ -17,12 +17,15 @@ for byte.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, need, run_cli
 from test_broken_inputs import make_project, tree_digest
 
 #: Files whose bytes may differ between identical builds: none since build.run_pagefind sorts the entry file.
@@ -83,3 +86,63 @@ def test_no_page_holds_a_build_path(builds: list[Path]) -> None:
             if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt", ".csv", ".js", ".css"):
                 text = path.read_text(encoding="utf-8", errors="replace")
                 assert str(out.parent.parent) not in text, path
+
+
+FAKETIME = shutil.which("faketime")
+
+
+def _git(project: Path, *args: str, when: str) -> None:
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(project)}  # fmt: skip
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, env={**os.environ, **env})
+
+
+@pytest.mark.slow
+def test_a_git_checkout_builds_the_same_bytes_on_two_different_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates come from commits, never the clock: the same commit built in 2027 and in 2031 is identical.
+
+    libfaketime moves the whole process tree's clock (Python, git, Pagefind), and
+    SOURCE_DATE_EPOCH is unset, so any use of "today" in the output shows up as a difference.
+    """
+    need(FAKETIME is not None, "faketime is not installed (apt: faketime)")
+    assert FAKETIME
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    project = make_project(tmp_path / "project")
+    _git(project, "init", "-q", when="2026-01-02T03:04:05Z")
+    _git(project, "add", "-A", when="2026-01-02T03:04:05Z")
+    _git(project, "commit", "-q", "-m", "first", when="2026-01-02T03:04:05Z")
+    outs = []
+    for day in ("2027-03-01 10:00:00", "2031-07-15 23:30:00"):
+        out = tmp_path / day[:4] / "site"
+        result = subprocess.run(
+            [FAKETIME, day, sys.executable, "-m", "sovereign_site", "build", "--no-cache", "--output", str(out)],
+            cwd=project, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        outs.append(tree_digest(out))
+    assert sorted(outs[0]) == sorted(outs[1]), "the builds wrote different files"
+    differ = sorted(name for name in outs[0] if outs[0][name] != outs[1][name])
+    assert differ == [], f"the clock leaked into: {differ}"
+    feed = (tmp_path / "2027" / "site" / "feeds" / "data.atom.xml").read_text(encoding="utf-8")
+    assert "<updated>2026-01-02T03:04:05Z</updated>" in feed, "the data feed's dates come from the commit"
+
+
+def test_outside_git_the_data_feed_dates_are_the_files_as_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tarball has no history: each entry's date is its file's ``as_of``, whatever the clock says."""
+    need(FAKETIME is not None, "faketime is not installed (apt: faketime)")
+    assert FAKETIME
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    project = make_project(tmp_path / "project", essays=False)
+    (project / "content" / "countries" / "kr.yaml").write_text(
+        (project / "content" / "countries" / "kr.yaml").read_text(encoding="utf-8").replace("as_of: ", "as_of: 2025-02-03 #", 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [FAKETIME, "2031-07-15 23:30:00", sys.executable, "-m", "sovereign_site", "build", "--no-search", "--output", str(out)],
+        cwd=project, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    feed = (out / "feeds" / "data.atom.xml").read_text(encoding="utf-8")
+    assert feed.count("<updated>2025-02-03T00:00:00Z</updated>") == 2, feed  # the feed's and the entry's
+    assert "2031" not in feed

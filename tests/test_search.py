@@ -96,7 +96,7 @@ def test_korean_search_finds_pages_despite_particles(tab, site_url: str, query: 
     assert any(r["marks"] for r in results)
     assert tab.locator("html").get_attribute("lang") == "ko"
     summary = tab.locator("#search-results > p").first.inner_text()
-    assert query in summary and str(len(results)) in summary
+    assert summary == f"‘{query}’ 검색 결과 {len(results)}건"
 
 
 def test_search_without_particle_stripping_would_miss(tab, site_url: str) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,12 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 from playwright.sync_api import expect
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -42,13 +36,15 @@ def _wait(predicate, timeout: float = 60) -> None:
 @pytest.fixture
 def server(tmp_path: Path):
     project = copy_project(tmp_path / "p", essays=False, countries=["kr"])
-    port = _free_port()
     log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115 - the server writes to it until the fixture ends
+    # Port 0: the system picks a free port when serve binds, and serve says which (no race with other processes).
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sovereign_site", "serve", "--project", str(project), "--port", str(port), "--no-search", "--output", str(tmp_path / "out")],
+        [sys.executable, "-m", "sovereign_site", "serve", "--project", str(project), "--port", "0", "--no-search", "--output", str(tmp_path / "out")],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    found: list[str] = []
+    _wait(lambda: bool(found.extend(re.findall(r"at (http://127\.0\.0\.1:\d+)/", (tmp_path / "serve.log").read_text())) or found))
+    base = found[0]
     _wait(lambda: "<html" in _get(base + "/"))
     yield project, base, tmp_path / "serve.log"
     os.killpg(proc.pid, signal.SIGINT)
@@ -65,11 +61,15 @@ def test_serves_rebuilds_and_keeps_last_good_build(server) -> None:
     version = _get(base + "/_sovereign/version")
 
     # A broken edit: the old site stays, with a banner naming the problem.
-    kr.write_text(good.replace("region: east-asia", "region: east-asia\nregoin: x", 1), encoding="utf-8")
+    kr.write_text(good.replace("region: east-asia", "region: east-asia\nregoin: x\n'<b>bold</b>': y", 1), encoding="utf-8")
     _wait(lambda: _get(base + "/_sovereign/version") != version)
     broken = _get(base + "/countries/kr/")
     assert 'class="build-error"' in broken
-    assert "unknown key &#x27;regoin&#x27;" in broken or "unknown key 'regoin'" in broken
+    # The message is shown as text: markup in it (a contributor's key, say) is escaped, never parsed.
+    banner = broken[broken.index('class="build-error"') :].split("</div>", 1)[0]
+    assert "unknown key &#x27;regoin&#x27;" in banner
+    assert "&#x27;&lt;b&gt;bold&lt;/b&gt;&#x27;" in banner
+    assert "<b>" not in banner
     assert "대한민국" in broken
     assert "rebuild failed; still serving the last good build" in log.read_text()
 

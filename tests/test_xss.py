@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli, serve_directory
+from conftest import REPO, need, run_cli, serve_directory
 from test_broken_inputs import ENV, make_project
 
 XSS_DIR = REPO.parent / "shared" / "testdata" / "xss"
@@ -133,12 +133,29 @@ def shared_payloads() -> list[str]:
 PAYLOADS = OWN_PAYLOADS + shared_payloads()
 
 
-def test_shared_payload_corpora_are_used() -> None:
-    if not XSS_DIR.is_dir():
-        pytest.skip(f"{XSS_DIR} is absent: only the built-in payloads were tested (the shared corpora live beside the repository)")
-    for name in SHARED_FILES:
-        for line in (XSS_DIR / name).read_text(encoding="utf-8").splitlines():
-            assert not line.strip() or line in PAYLOADS
+def test_every_shared_payload_is_in_the_hostile_project(hostile_site: Site) -> None:
+    """Read back from the project that was built, not from the list it was made from."""
+    need(XSS_DIR.is_dir(), f"{XSS_DIR} is absent: only the built-in payloads were tested (the shared corpora live beside the repository)")
+    from sovereign_site.yamlload import load
+
+    placed: set[str] = set()
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            placed.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    for path in (hostile_site.out.parent / "project" / "content" / "countries").glob("*.yaml"):
+        collect(load(path).data)
+    expected = [line for name in SHARED_FILES for line in (XSS_DIR / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(expected) >= 50, "the shared corpora look truncated"
+    missing = [line for line in expected if line.strip() not in placed and line not in placed]
+    assert not missing, f"{len(missing)} shared payloads never reached the project: {missing[:5]}"
 
 
 # --- the hostile project -------------------------------------------------------------------

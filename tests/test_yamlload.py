@@ -117,7 +117,6 @@ TAGGED = [
     ("!!str [1]", [1]),
     # A key is its text as written; its tag is not looked at.
     ("!!str a: 1\n", {"a": 1}),
-    ("!!python/name:x a: 1\n", {"a": 1}),
     ("!!int 3: x\n", {"3": "x"}),
     # Anchors that no alias uses are ignored.
     ("&a 1", 1),
@@ -147,6 +146,9 @@ ERRORS = [
     ("!foo 3", tag_error("!foo"), 1, 1),
     ("!foo [1]", tag_error("!foo"), 1, 1),
     ("a: !!binary |\n  aGVsbG8=\n", tag_error("tag:yaml.org,2002:binary"), 1, 4),
+    # …on keys too: a key is text, and a Python tag on one is as suspect as on a value.
+    ("!!python/name:x a: 1\n", tag_error("tag:yaml.org,2002:python/name:x"), 1, 1),
+    ("b: 1\n!foo a: 1\n", tag_error("!foo"), 2, 1),
     ("! '&'", tag_error("tag:yaml.org,2002:yaml"), 1, 1),
     ("%TAG !e! tag:example.com,2000:\n---\n!e!foo 3\n", tag_error("tag:example.com,2000:foo"), 3, 1),
     # Aliases, repeated anchors, merge keys.
