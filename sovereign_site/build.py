@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import output as output_folder
 from . import parallel
 from .cache import BuildCache, salt_for
 from .dataset import load_dataset
 from .errors import ContentError, Problem, Report
+from .markdown import check_slugs
 from .plugin import STATE_KEY, BuildState, source_date
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -87,14 +89,21 @@ def open_cache(root: Path, settings: dict[str, Any], theme: Path, enabled: bool,
     if not keep_in_memory:
         cache.memory.clear()
     cache.hits = cache.misses = 0
+    cache.write_error = None
     return cache
 
 
 def prepare(
-    root: Path, overrides: dict[str, Any] | None = None, strict: bool = False, use_cache: bool = False, keep_in_memory: bool = False
+    root: Path,
+    overrides: dict[str, Any] | None = None,
+    strict: bool = False,
+    use_cache: bool = False,
+    keep_in_memory: bool = False,
+    settings: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], BuildState]:
     """Settings plus a validated dataset: everything a build needs before writing."""
-    settings = load_settings(root, overrides)
+    if settings is None:
+        settings = load_settings(root, overrides)
     content = Path(settings["PATH"])
     theme = Path(settings["THEME_TEMPLATES_OVERRIDES"][0])
     cache = open_cache(root, settings, theme, use_cache, keep_in_memory)
@@ -111,6 +120,21 @@ def prepare(
     state = BuildState(root, content, theme, dataset, report, settings.get("SITEURL", ""), strict, cache=cache)
     settings[STATE_KEY] = state
     return settings, state
+
+
+class _CopyFailures(logging.Handler):
+    """Pelican logs a failed copy of a static file (a full disk, say) as a mere warning; for us it fails the build."""
+
+    PREFIXES = ("A problem occurred copying", "While copying", "Cannot copy", "Skipped copy")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(self.PREFIXES):
+            self.messages.append(message)
 
 
 class _ErrorCounter(logging.Handler):
@@ -135,10 +159,14 @@ def build(
     keep_in_memory: bool = False,
     workers: int | None = None,
     log: Any = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Build the site into ``output`` (default: the settings' OUTPUT_PATH). Raises ContentError."""
-    from pelican import Pelican
+    """Build the site into ``output`` (default: the settings' OUTPUT_PATH).
 
+    Raises ContentError for bad content and OutputError for an output folder that
+    may not be replaced (see output.py; ``force`` allows a non-empty folder no
+    build made, and nothing else).
+    """
     started = time.perf_counter()
     say = log or (lambda message: print(message, file=sys.stderr))
     overrides: dict[str, Any] = {}
@@ -147,12 +175,33 @@ def build(
         overrides["FEED_DOMAIN"] = site_url.rstrip("/")
     if workers is not None:
         overrides["SOVEREIGN_WORKERS"] = workers
+    settings = load_settings(root, overrides)
+    # The output folder is checked before anything is read or written: a path that
+    # must never be replaced is refused at once, and nothing at it is opened.
+    output = Path(os.path.abspath(output or settings["OUTPUT_PATH"]))
+    protected = output_folder.protected_folders(root, settings)
+    output_folder.check(output, root, protected, force)
     say("Validating content…")
-    settings, state = prepare(root, overrides, strict, use_cache=cache, keep_in_memory=keep_in_memory)
-    output = (output or Path(settings["OUTPUT_PATH"])).resolve()
-    if output == root.resolve() or output in root.resolve().parents or output == state.content.resolve():
-        raise ContentError([Problem(str(output), None, None, "refusing to use the project or content folder as the output folder")])
-    output.parent.mkdir(parents=True, exist_ok=True)
+    settings, state = prepare(root, overrides, strict, use_cache=cache, keep_in_memory=keep_in_memory, settings=settings)
+    # Before Pelican runs: two pages with one address would make it overwrite one with the other, or stop half-way.
+    check_slugs(state.content, state.report)
+    state.report.raise_if_errors()
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_folder.OutputError(f"{output.parent}: cannot make the folder: {exc.strerror}") from None
+    with output_folder.locked(output, say):
+        # Checked again under the lock: another build or a person may have changed it meanwhile.
+        output_folder.check(output, root, protected, force)
+        return _build_locked(root, output, settings, state, search, keep_in_memory, started, say)
+
+
+def _build_locked(
+    root: Path, output: Path, settings: dict[str, Any], state: BuildState, search: bool, keep_in_memory: bool, started: float, say: Any
+) -> BuildResult:
+    """Render into a temporary folder beside ``output`` and swap it in; the caller holds the output's lock."""
+    from pelican import Pelican
+
     tmp = output.parent / f".{output.name}{TMP_MARK}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -161,6 +210,8 @@ def build(
     counter = _ErrorCounter()
     pelican_log = logging.getLogger("pelican")
     pelican_log.addHandler(counter)
+    copies = _CopyFailures()
+    logging.getLogger("pelican.utils").addHandler(copies)
     # The dataset lives for the whole build. Frozen, the garbage collector stops
     # walking its hundred thousand objects on every collection (10 % of a large
     # build) and stops touching their pages, which forked workers share.
@@ -172,8 +223,11 @@ def build(
         # Pelican prints its own summary on stdout; ours is the one that belongs there.
         with contextlib.redirect_stdout(sys.stderr):
             Pelican(settings).run()
-        if counter.messages:
-            raise ContentError([Problem(str(state.content), None, None, f"Pelican: {m}") for m in counter.messages])
+        if counter.messages or copies.messages:
+            raise ContentError(
+                [Problem(str(state.content), None, None, f"Pelican: {m}") for m in counter.messages]
+                + [Problem(str(output), None, None, f"could not write the site: {m}") for m in copies.messages]
+            )
         _pause_for_tests()
         search_seconds = 0.0
         if search:
@@ -182,16 +236,25 @@ def build(
             run_pagefind(tmp)
             search_seconds = time.perf_counter() - search_started
         pages = sum(1 for _ in tmp.rglob("*.html"))
+        output_folder.stamp(tmp)
         interrupts.check()
         publish(tmp, output, background=keep_in_memory)
+    except OSError as exc:
+        # A full disk, a read-only folder: the build fails, with the file named, and the old output stays.
+        shutil.rmtree(tmp, ignore_errors=True)
+        where = exc.filename or tmp
+        raise ContentError([Problem(str(where), None, None, f"could not write the site: {exc.strerror or exc}")]) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         interrupts.__exit__()
+        logging.getLogger("pelican.utils").removeHandler(copies)
         pelican_log.removeHandler(counter)
         gc.unfreeze()  # a long-running `serve` must be able to collect this build's leftovers
     clean_stale(output)
+    if state.cache is not None and state.cache.write_error:
+        say(f"warning: {state.cache.write_error}")
     essays = state.stats.get("essays", 0)
     return BuildResult(
         output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings

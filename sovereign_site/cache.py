@@ -80,6 +80,8 @@ class BuildCache:
         # a one-off build keeps nothing, so its memory stays flat.
         self.keep_in_memory = keep_in_memory
         self.memory: dict[str, Any] = {}
+        #: Why the cache turned itself off during this build, if it did (shown as a warning).
+        self.write_error: str | None = None
         # In a rendering child (parallel.py), what it adds to memory, to hand back to the parent.
         self.fresh: dict[str, Any] | None = None
 
@@ -112,12 +114,17 @@ class BuildCache:
             return
         self._remember(f"{kind}/{key}", value)
         path = self._path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a killed build never leaves a torn entry.
-        fd, tmp = tempfile.mkstemp(dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Write then rename, so a killed build never leaves a torn entry.
+            fd, tmp = tempfile.mkstemp(dir=path.parent)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:
+            # A read-only project or a full disk: the cache only saves time, so the build goes on without it.
+            self.enabled = False
+            self.write_error = f"the build cache is off: cannot write {self.dir}: {exc.strerror or exc}"
 
     def _remember(self, name: str, value: Any) -> None:
         if self.keep_in_memory:

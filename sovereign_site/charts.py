@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,9 @@ FS_BODY = 17
 FS_HEAD = 19
 TIMELINE_START_YEAR = 2017
 
-_MESSAGES_PATH = Path(__file__).parent.parent / "templates" / "messages" / "charts.yaml"
+#: The charts' own strings ship with the package (package data, see pyproject.toml): they are
+#: part of the code that draws the charts, not of a theme, and must be found in any install.
+_MESSAGES_PATH = Path(str(resources.files("sovereign_site") / "messages" / "charts.yaml"))
 #: Every key in charts.yaml carries this prefix, so it cannot clash with the site's messages.
 _KEY_PREFIX = "charts."
 _BOUND_MARK = {"up-to": "≤", "more-than": "+", "at-least": "+", "about": "≈"}
@@ -80,8 +83,8 @@ class Chart:
 def _catalogue() -> dict[str, dict[str, str]]:
     """The chart strings, read once with the project's YAML loader.
 
-    The site's i18n module merges every file in templates/messages/ for the templates;
-    the charts read only their own file, so they do not depend on the others.
+    The site's i18n module merges the theme's templates/messages/ for the templates;
+    the charts read only their own file, which ships with the package.
     """
     data = load(_MESSAGES_PATH).data
     if not isinstance(data, dict):

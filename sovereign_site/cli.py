@@ -24,6 +24,30 @@ PROJECT_OPTION = click.option(
     help="Project folder holding pelicanconf.py, content/ and templates/.",
 )
 DEBUG_OPTION = click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+FORCE_OPTION = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an output folder that is not empty although no build made it (everything in it is deleted). "
+    "The root, home and project folders are refused even so.",
+)
+
+
+def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Only an absolute http(s) address with a host can be the site's public address."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c in value for c in "\"<>'` \t\n\r")
+        or parts.query
+        or parts.fragment
+    ):
+        raise click.BadParameter(f"expected an http:// or https:// address such as https://example.org/sovereign, found {value!r}")
+    return value.strip()
 
 
 def _fail(problems: list[Problem], what: str = "build failed") -> None:
@@ -36,14 +60,26 @@ def _fail(problems: list[Problem], what: str = "build failed") -> None:
 
 
 def _guard(func: Any, debug: bool, what: str) -> Any:
-    """Run ``func``; turn content problems (and, unless --debug, internal errors) into exit 1."""
+    """Run ``func``; turn content problems (and, unless --debug, internal errors) into exit 1.
+
+    An output folder that may not be used is exit 2 when the path itself is wrong
+    (a file, a device, the home folder…) and 1 when it holds files a build did not make.
+    """
+    from .output import OutputError
+
     try:
         return func()
     except ContentError as exc:
         _fail(exc.problems, what)
+    except OutputError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"{what}: the output folder was not touched", err=True)
+        sys.exit(2 if exc.usage else 1)
     except KeyboardInterrupt:
         click.echo("interrupted; the previous output is untouched", err=True)
         sys.exit(130)
+    except click.ClickException:
+        raise  # a usage problem click reports itself, in one line
     except Exception as exc:  # a bug, not bad content: say so plainly
         if debug:
             traceback.print_exc()
@@ -59,21 +95,26 @@ def main() -> None:
 
 @main.command()
 @PROJECT_OPTION
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Output folder (default: OUTPUT_PATH in pelicanconf.py).")
 @click.option(
-    "--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: OUTPUT_PATH in pelicanconf.py)."
+    "--site-url",
+    callback=_site_url,
+    help="Public address of the site, e.g. https://example.org; used for canonical URLs, feeds and the sitemap.",
 )
-@click.option("--site-url", help="Public address of the site, e.g. https://example.org; used for canonical URLs, feeds and the sitemap.")
 @click.option("--strict", is_flag=True, help="Treat warnings (stale or uncited sources, unknown dimensions) as errors.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .sovereign-cache/ (a cold build).")
+@FORCE_OPTION
 @DEBUG_OPTION
-def build(project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, no_cache: bool, debug: bool) -> None:
+def build(
+    project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, no_cache: bool, force: bool, debug: bool
+) -> None:
     """Build the site, then swap it into the output folder in one step."""
     from .build import build as run_build
     from .build import page_weights
 
     result = _guard(
-        lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache),
+        lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache, force=force),
         debug,
         "build failed",
     )
@@ -122,10 +163,12 @@ def new_country(project: Path, code: str) -> None:
 @main.command()
 @PROJECT_OPTION
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: OUTPUT_PATH).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Output folder (default: OUTPUT_PATH).")
 @click.option("--no-search", is_flag=True, help="Skip the search index on rebuilds (faster).")
-def serve(project: Path, port: int, output: Path | None, no_search: bool) -> None:
+@FORCE_OPTION
+@DEBUG_OPTION
+def serve(project: Path, port: int, output: Path | None, no_search: bool, force: bool, debug: bool) -> None:
     """Build, serve on 127.0.0.1, and rebuild when content, templates or code change."""
     from .serve import serve as run_serve
 
-    run_serve(project, port, output, search=not no_search)
+    _guard(lambda: run_serve(project, port, output, search=not no_search, force=force), debug, "serve stopped")

@@ -112,7 +112,7 @@ def _load(content: Path, max_source_age_days: int, today: dt.date, cache: BuildC
     files: dict[str, str] = {}
 
     def read(path: Path, model: type[M], parsed: Parsed | None = None) -> tuple[M | None, Document | None]:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a dangling link is read, to say what it is
             report.error(path, None, "file is missing")
             return None, None
         text_hash, doc = parsed or parse(path)
@@ -190,7 +190,10 @@ def _load(content: Path, max_source_age_days: int, today: dt.date, cache: BuildC
 
 def _text_hash(path: Path, cache: BuildCache) -> str:
     """The hash of a file's text; a running ``serve`` rereads only files whose size or mtime changed."""
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:
+        return "unreadable"  # parse() reports why, with the file named
     return cache.in_memory(
         "text-hash", (str(path), stat.st_mtime_ns, stat.st_size), lambda: hashlib.sha256(read_text(path).encode()).hexdigest()
     )
@@ -465,7 +468,16 @@ def check_sources(doc: Document, sources: list[schema.Source], cited: list[str],
         if source.id not in used:
             line, column = doc.locate(("sources", i, "id"))
             report.warn(doc.path, line, f"source '{source.id}' is defined but never cited", column, f"sources.{i}.id")
-        if (today - source.accessed).days > max_age:
+        if source.accessed > today:
+            line, column = doc.locate(("sources", i, "accessed"))
+            report.warn(
+                doc.path,
+                line,
+                f"source '{source.id}' says it was checked on {source.accessed}, which is in the future; give the day it was read",
+                column,
+                f"sources.{i}.accessed",
+            )
+        elif (today - source.accessed).days > max_age:
             line, column = doc.locate(("sources", i, "accessed"))
             report.warn(
                 doc.path,

@@ -105,11 +105,11 @@ def country_csv(ds: Dataset, c: schema.Country) -> str:
         usd: Any = None, fx_year: Any = None,
     ) -> None:  # fmt: skip
         sources = list(item.sources)
-        writer.writerow([
+        writer.writerow([safe_cell(cell) for cell in [
             c.code, dimension, item.id, label.ko, label.en, _num(value), unit, getattr(item, "bound", "exact"),
             _num(usd), fx_year or "", str(when) if when is not None else "", getattr(item, "sector", ""),
             getattr(item, "status", ""), " ".join(sources), " ".join(urls[s] for s in sources), c.as_of.isoformat(),
-        ])  # fmt: skip
+        ]])  # fmt: skip
 
     if isinstance(c.funding, list):
         for f in c.funding:
@@ -149,6 +149,21 @@ def country_csv(ds: Dataset, c: schema.Country) -> str:
                 if fact.value is not None:
                     row(dimension, fact, fact.label, fact.value, fact.unit.en if fact.unit else "", fact.date)
     return buffer.getvalue()
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading ``'``.
+
+    Only the CSV is changed; the JSON keeps the text as written. Numbers we write
+    are never negative, so no figure is touched.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _num(value: Any) -> str:

@@ -16,6 +16,7 @@ call it. Steps, in order:
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import re
@@ -32,8 +33,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import format as fmt
 from .dataset import Dataset
+from .dataset import validate as validate_model
 from .errors import Report
-from .schema import UNKNOWN, Country, PartialDate
+from .schema import UNKNOWN, Country, FrontMatter, PartialDate
 from .yamlload import Document, YamlError, load, read_text
 
 # --- the parser, built once ---------------------------------------------------
@@ -153,63 +155,72 @@ def read_source(path: Path, report: Report) -> str | None:
 
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
-#: Front-matter keys an essay may use, and what each must be.
-FRONT_MATTER_KEYS = {
-    "title": str,
-    "slug": str,
-    "lang": str,
-    "date": str,
-    "modified": str,
-    "summary": str,
-    "countries": list,
-    "status": str,
-    "translation": bool,
-    "template": str,
-}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def split_front_matter(path: Path, text: str, report: Report) -> tuple[dict[str, Any], str, int]:
-    """Return (metadata, body, number of lines before the body)."""
+    """Return (metadata, body, number of lines before the body).
+
+    The metadata is validated by ``schema.FrontMatter``, with the same rigour and
+    the same ``file:line`` messages as the dataset; only valid keys come back.
+    """
     match = _FRONT.match(text)
     if not match:
         report.error(path, 1, "missing front matter: start the file with a '---' block holding title, slug, lang and date")
         return {}, text, 0
     try:
-        doc: Document = load(path, match.group(1))
+        # A blank first line stands for the opening '---', so positions are the file's own lines.
+        doc: Document = load(path, "\n" + match.group(1))
     except YamlError as exc:
-        report.error(path, (exc.line or 0) + 1 if exc.line else 1, f"front matter: {exc.message}", exc.column)
+        report.error(path, exc.line or 1, f"front matter: {exc.message}", exc.column)
         return {}, text[match.end() :], match.group(0).count("\n")
-    meta = doc.data if isinstance(doc.data, dict) else {}
-    for key, value in meta.items():
-        line = doc.locate_key((key,))[0]
-        line = line + 1 if line else None  # the opening '---' is line 1
-        expected = FRONT_MATTER_KEYS.get(key)
-        if expected is None:
-            report.error(path, line, f"unknown front-matter key '{key}'; allowed: {', '.join(FRONT_MATTER_KEYS)}", field=key)
-        elif key in ("date", "modified") and not isinstance(value, str | int):
-            report.error(path, line, f"expected a date as YYYY-MM-DD, found {value!r}", field=key)
-        elif key not in ("date", "modified") and not isinstance(value, expected):
-            report.error(path, line, f"expected {expected.__name__}, found {value!r}", field=key)
-    for key in ("title", "slug", "lang", "date"):
-        if key not in meta:
-            report.error(path, 1, f"required front-matter key '{key}' is missing", field=key)
-    if isinstance(meta.get("slug"), str) and not SLUG_PATTERN.match(meta["slug"]):
-        line = doc.locate_key(("slug",))[0]
-        report.error(
-            path, line + 1 if line else None, f"slug '{meta['slug']}' must be lower-case letters, digits and hyphens", field="slug"
-        )
-    if meta.get("lang") not in (None, "ko", "en"):
-        line = doc.locate_key(("lang",))[0]
-        report.error(path, line + 1 if line else None, f"lang must be ko or en, found {meta['lang']!r}", field="lang")
-    for key in ("date", "modified"):
-        if key in meta:
+    body, offset = text[match.end() :], match.group(0).count("\n")
+    own = Report(report.root)
+    front = validate_model(doc, FrontMatter, own)
+    for problem in own.problems:
+        report.error(path, problem.line, f"front matter: {problem.message}", problem.column, problem.field)
+    if front is not None:
+        return front.metadata(), body, offset
+    # What is valid still renders, so one mistake does not hide the problems after it.
+    bad = {problem.field.split(".")[0] for problem in own.problems}
+    data = doc.data if isinstance(doc.data, dict) else {}
+    return {k: v for k, v in data.items() if k not in bad and k in FrontMatter.model_fields}, body, offset
+
+
+#: Top-level folders of the site: a page (content/pages/, written to <slug>/) may not take one of these names.
+SITE_SECTIONS = frozenset(
+    {"essays", "countries", "compare", "timeline", "glossary", "downloads", "data", "feeds", "search", "static", "pagefind",
+     "changes", "en", "ko", "theme", "404"}
+)  # fmt: skip
+
+
+def check_slugs(content: Path, report: Report) -> None:
+    """Two essays (or pages) in one language with one slug would overwrite each other; a page named like a section would replace it."""
+    seen: dict[tuple[str, str, str], Path] = {}
+    for folder in ("essays", "pages"):
+        for path in sorted((content / folder).glob("*.md")):
             try:
-                PartialDate.parse(str(meta[key]))
-            except Exception:
-                line = doc.locate_key((key,))[0]
-                report.error(path, line + 1 if line else None, f"expected a date as YYYY-MM-DD, found {meta[key]!r}", field=key)
-    return meta, text[match.end() :], match.group(0).count("\n")
+                text = read_text(path)
+            except YamlError:
+                continue  # reported where the file is read
+            quiet = Report(report.root)
+            meta, _, _ = split_front_matter(path, text, quiet)
+            slug, lang = meta.get("slug"), meta.get("lang", "ko")
+            if not isinstance(slug, str):
+                continue
+            line = next((n for n, row in enumerate(text.split("\n")[:50], 1) if row.startswith("slug:")), 1)
+            key = (folder, slug, str(lang))
+            if key in seen:
+                report.error(
+                    path,
+                    line,
+                    f"slug '{slug}' ({lang}) is already used by {report.rel(seen[key])}; each {folder[:-1]} needs its own",
+                    field="slug",
+                )
+            else:
+                seen[key] = path
+            if folder == "pages" and slug in SITE_SECTIONS:
+                report.error(path, line, f"slug '{slug}' is a section of the site (/{slug}/); choose another", field="slug")
 
 
 # --- data references ------------------------------------------------------------
@@ -285,6 +296,8 @@ def _date(item: Any, field_name: str | None, lang: str) -> str:
     names = [field_name] if field_name else list(_DATE_FIELDS)
     for name in names:
         value = getattr(item, name, None)
+        if value is not None and value != UNKNOWN and not isinstance(value, PartialDate | dt.date):
+            continue  # a field that is not a date ([[date:kr.ai-basic-act.kind]]): no date here
         if value is not None and value != UNKNOWN:
             return fmt.date(value, lang)
         if field_name and value == UNKNOWN:
@@ -368,14 +381,15 @@ def _expand_one(match: re.Match[str], ctx: RefContext, report: Report, path: Pat
 
 
 def _glossary_rule(ctx: RenderContext) -> Callable[[Any], None]:
-    terms = []
+    terms: list[tuple[Any, str, re.Pattern[str]]] = []
     for term in ctx.dataset.glossary.terms:
         for surface in sorted({term.term.ko, term.term.en, *term.aliases}, key=len, reverse=True):
             if re.fullmatch(r"[A-Za-z0-9 .\-]+", surface):
                 pattern = re.compile(r"(?<![A-Za-z0-9])" + re.escape(surface) + r"(?![A-Za-z])")
             else:
                 pattern = re.compile(re.escape(surface))
-            terms.append((term, pattern))
+            terms.append((term, surface, pattern))
+    finder = _TermFinder(terms)
 
     def rule(state: Any) -> None:
         used: set[str] = set()
@@ -394,21 +408,38 @@ def _glossary_rule(ctx: RenderContext) -> Callable[[Any], None]:
                 if token.type != "text" or depth:
                     children.append(token)
                     continue
-                children.extend(_mark_terms(token, terms, used, ctx))
+                children.extend(_mark_terms(token, finder, used, ctx))
             block.children = children
 
     return rule
 
 
-def _mark_terms(token: Token, terms: list[Any], used: set[str], ctx: RenderContext) -> list[Token]:
+class _TermFinder:
+    """The first glossary term in a text, among the terms not used yet.
+
+    A plain substring test (fast, in C) comes before each term's regex, so a
+    long essay of tables, with tens of thousands of text tokens, does not run
+    every term's regex on every one of them. The leftmost match wins and, at
+    one position, the term that comes first in the glossary.
+    """
+
+    def __init__(self, terms: list[tuple[Any, str, re.Pattern[str]]]) -> None:
+        self.terms = terms
+
+    def search(self, text: str, used: set[str]) -> tuple[Any, re.Match[str]] | None:
+        best: tuple[Any, re.Match[str]] | None = None
+        for term, surface, pattern in self.terms:
+            if surface not in text or term.id in used:
+                continue
+            match = pattern.search(text)
+            if match and (best is None or match.start() < best[1].start()):
+                best = (term, match)
+        return best
+
+
+def _mark_terms(token: Token, finder: _TermFinder, used: set[str], ctx: RenderContext) -> list[Token]:
     text = token.content
-    best = None
-    for term, pattern in terms:
-        if term.id in used:
-            continue
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[1].start()):
-            best = (term, match)
+    best = finder.search(text, used)
     if best is None:
         return [token]
     term, match = best
@@ -423,7 +454,7 @@ def _mark_terms(token: Token, terms: list[Any], used: set[str], ctx: RenderConte
         f"<dfn>{html.escape(match.group(0))}</dfn></a>"
         f'<span class="tip" role="tooltip" id="{tip}">{definition}</span></span>'
     )
-    rest = _mark_terms(after, terms, used, ctx) if after.content else []
+    rest = _mark_terms(after, finder, used, ctx) if after.content else []
     return [before, marked, *rest]
 
 

@@ -16,8 +16,9 @@ Conventions that hold throughout:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import total_ordering
 from typing import Annotated, Any, Literal
 
@@ -49,7 +50,22 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 CODE_PATTERN = r"^[a-z]{2}(?:-[a-z0-9]{1,3})?$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+#: Invisible characters that reorder text as it is displayed (U+202A–U+202E, U+2066–U+2069): the
+#: "Trojan Source" trick makes a title or a name read differently from what it says.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _no_bidi_controls(value: Any) -> Any:
+    if isinstance(value, str) and (found := _BIDI_CONTROLS.search(value)):
+        raise PydanticCustomError(
+            "bidi_control",
+            "contains an invisible bidirectional control character (U+{code}); remove it",
+            {"code": f"{ord(found.group()):04X}"},
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), BeforeValidator(_no_bidi_controls)]
 
 
 #: One shared set per distinct set of fields given; see Model._share_fields_set.
@@ -75,27 +91,33 @@ class Model(BaseModel):
 # --- scalar types -----------------------------------------------------------
 
 _SCALE = {"": 1, "k": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
-_QUANTITY_RE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*([kMBT]?)$")
+_QUANTITY_RE = re.compile(r"^([0-9]{1,30}(?:\.[0-9]{1,30})?)\s*([kMBT]?)$")
+#: The largest amount or count a file may give: 10^18 (a quintillion). Every real figure is far
+#: below it (world GDP is about 10^14 dollars, 10^17 won); past it is a typo, and past about
+#: 10^308 a float is infinite, which would crash every page that divides by it.
+MAX_QUANTITY = 1e18
 
 
 def _parse_quantity(value: Any) -> Any:
-    """Accept 1460000000000, 1.46e12 or "1.46T"; reject booleans and junk."""
+    """Accept 1460000000000, 1.46e12 or "1.46T"; reject booleans, junk and absurd sizes."""
     if isinstance(value, bool):
         raise PydanticCustomError("quantity", "expected a number such as 13000, 1.46T or 193.6B")
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise PydanticCustomError("quantity", "expected a positive number")
-        return float(value)
-    if isinstance(value, str):
+    number: float | None = None
+    if isinstance(value, int):
+        number = float(value) if value <= MAX_QUANTITY else math.inf  # a 400-digit int would overflow float()
+    elif isinstance(value, float):
+        number = value
+    elif isinstance(value, str):
         match = _QUANTITY_RE.match(value.strip().replace(",", ""))
         if match:
-            try:
-                number = Decimal(match.group(1)) * _SCALE[match.group(2)]
-            except InvalidOperation:  # pragma: no cover - the regex rules this out
-                pass
-            else:
-                return float(number)
-    raise PydanticCustomError("quantity", "expected a number such as 13000, 1.46T or 193.6B, found {found}", {"found": repr(value)})
+            number = float(Decimal(match.group(1)) * _SCALE[match.group(2)])
+    if number is None:
+        raise PydanticCustomError("quantity", "expected a number such as 13000, 1.46T or 193.6B, found {found}", {"found": repr(value)})
+    if math.isnan(number) or number < 0:
+        raise PydanticCustomError("quantity", "expected a positive number, found {found}", {"found": repr(value)})
+    if number > MAX_QUANTITY:
+        raise PydanticCustomError("quantity", "{found} is larger than 10^18; check the figure and its scale suffix", {"found": repr(value)})
+    return number
 
 
 Quantity = Annotated[
@@ -122,7 +144,12 @@ class PartialDate:
     __slots__ = ("day", "month", "year")
     PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
+    #: Dates outside these years are typos (0001, 9999): they would break Atom feeds and timelines.
+    MIN_YEAR, MAX_YEAR = 1900, 2200
+
     def __init__(self, year: int, month: int | None = None, day: int | None = None) -> None:
+        if not self.MIN_YEAR <= year <= self.MAX_YEAR:
+            raise ValueError(f"year {year} is outside {self.MIN_YEAR}–{self.MAX_YEAR}")
         # Constructing a real date checks the month and the day.
         dt.date(year, month or 1, day or 1)
         self.year, self.month, self.day = year, month, day
@@ -131,14 +158,21 @@ class PartialDate:
     def parse(cls, value: Any) -> PartialDate:
         if isinstance(value, PartialDate):
             return value
-        if isinstance(value, dt.date):
-            return cls(value.year, value.month, value.day)
-        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-            return cls(value)
+        try:
+            if isinstance(value, dt.date):
+                return cls(value.year, value.month, value.day)
+            if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+                return cls(value)
+        except ValueError as exc:
+            raise PydanticCustomError("partial_date", "{problem}", {"problem": str(exc)}) from None
         if isinstance(value, str):
             match = cls.PATTERN.match(value.strip())
             if match:
                 year, month, day = (int(g) if g else None for g in match.groups())
+                if year is not None and not cls.MIN_YEAR <= year <= cls.MAX_YEAR:
+                    raise PydanticCustomError(
+                        "partial_date", "year {year} is outside {lo}–{hi}", {"year": year, "lo": cls.MIN_YEAR, "hi": cls.MAX_YEAR}
+                    )
                 try:
                     return cls(year, month, day)  # type: ignore[arg-type]
                 except ValueError:
@@ -205,9 +239,19 @@ def _parse_day(value: Any) -> Any:
 Day = Annotated[dt.date, BeforeValidator(_parse_day), PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 
 
+#: An absolute http(s) URL of RFC 3986 characters only: no spaces, quotes, angle brackets,
+#: backslashes or braces, which could close the Markdown or HTML a URL is placed in. Parentheses
+#: are RFC 3986 sub-delimiters and stay allowed; every place a URL lands escapes them.
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
+
+
 def _check_url(value: Any) -> Any:
-    if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
-        raise PydanticCustomError("url", "expected an http:// or https:// address, found {found}", {"found": repr(value)})
+    if not isinstance(value, str) or not _URL.match(value.strip()) or len(value) > 2000:
+        raise PydanticCustomError(
+            "url",
+            "expected an http:// or https:// address, found {found} (URL characters only: percent-encode spaces, quotes and angle brackets)",
+            {"found": repr(value)},
+        )
     return value.strip()
 
 
@@ -437,8 +481,8 @@ class Dimensions(Model):
 
 class FxRate(Model):
     currency: Currency
-    year: int
-    per_usd: float = Field(gt=0, description="Units of the currency per US dollar, yearly average.")
+    year: int = Field(ge=PartialDate.MIN_YEAR, le=PartialDate.MAX_YEAR)
+    per_usd: float = Field(ge=1e-6, le=1e6, description="Units of the currency per US dollar, yearly average.")
     source: Id
 
 
@@ -447,6 +491,36 @@ class Fx(Model):
 
     rates: list[FxRate]
     sources: list[Source]
+
+
+def _check_slug(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value) or len(value) > 64:
+        raise PydanticCustomError(
+            "slug",
+            "slug {found} must be lower-case letters, digits and hyphens (at most 64), such as korea-sovereign-ai",
+            {"found": repr(value)},
+        )
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(_check_slug), Field(json_schema_extra={"pattern": ID_PATTERN})]
+
+
+class FrontMatter(Model):
+    """The ``---`` block at the top of an essay or page."""
+
+    title: Text
+    slug: Slug = Field(description="The page's address: essays/<slug>/; the English version has the same slug.")
+    lang: Literal["ko", "en"]
+    date: PartialDate
+    modified: PartialDate | None = None
+    summary: Text | None = None
+    countries: list[Code] = Field(default_factory=list, description="Country codes the essay is about.")
+    status: Literal["published", "draft"] = "published"
+
+    def metadata(self) -> dict[str, Any]:
+        """What Pelican gets: the keys given, dates as written (YYYY-MM-DD)."""
+        return {key: value for key, value in self.model_dump(exclude_none=True).items() if key in self.model_fields_set or key == "status"}
 
 
 class GlossaryTerm(Model):

@@ -19,7 +19,14 @@ from typing import Any
 
 import click
 
+from . import output as output_folder
 from .errors import ContentError
+from .output import OutputError
+
+
+class ServeError(click.ClickException):
+    """The server cannot start (a port in use); said in one line, exit 1."""
+
 
 RELOAD_JS = b"""(function () {
   var current = null;
@@ -52,7 +59,20 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows rebuilds
         pass
 
+    #: The only names this server answers to; any other Host is a DNS-rebinding attempt.
+    ALLOWED_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
     def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name not in self.ALLOWED_HOSTS:
+            return self._send(b"This server answers only to 127.0.0.1 and localhost.\n", "text/plain; charset=utf-8", 403)
+        try:
+            return self._get()
+        except OSError:  # a path the file system refuses (a segment over 255 bytes, say): not found
+            return self._send(b"Not found\n", "text/plain; charset=utf-8", 404)
+
+    def _get(self) -> None:
         if self.path == "/_sovereign/version":
             return self._send(str(self.state.version).encode(), "text/plain")
         if self.path == "/_sovereign/reload.js":
@@ -90,16 +110,20 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _rebuild(project: Path, output: Path | None, search: bool, state: ServeState) -> Path | None:
+def _rebuild(project: Path, output: Path, search: bool, state: ServeState, force: bool = False) -> Path | None:
     from .build import build
 
     try:
         # A long-running server keeps rendered pages in memory between rebuilds.
-        result = build(project, output, search=search, keep_in_memory=True)
+        result = build(project, output, search=search, keep_in_memory=True, force=force)
     except ContentError as exc:
         message = "\n".join(str(p) for p in exc.problems)
         click.echo(f"rebuild failed; still serving the last good build:\n{message}", err=True)
         state.bump(message)
+        return None
+    except OutputError as exc:
+        click.echo(f"rebuild failed; still serving the last good build:\n{exc.message}", err=True)
+        state.bump(exc.message)
         return None
     except Exception as exc:  # a template error, say: keep serving
         click.echo(f"rebuild failed: {type(exc).__name__}: {exc}", err=True)
@@ -115,19 +139,26 @@ def watched_paths(project: Path) -> list[Path]:
     return [p for p in (project / "content", project / "templates", project / "pelicanconf.py", package) if p.exists()]
 
 
-def serve(project: Path, port: int, output: Path | None, search: bool = True) -> None:
+def serve(project: Path, port: int, output: Path | None, search: bool = True, force: bool = False) -> None:
+    """Raises ContentError (no settings), OutputError (an output folder that may not be used) or ServeError."""
     from watchfiles import watch
 
-    state = ServeState()
-    built = _rebuild(project, output, search, state)
-    if built is None:
-        click.echo("the first build failed; fix the errors above and save to retry", err=True)
-        from .build import load_settings
+    from .build import load_settings
 
-        built = (output or Path(load_settings(project)["OUTPUT_PATH"])).resolve()
+    settings = load_settings(project)
+    built = Path(os.path.abspath(output or settings["OUTPUT_PATH"]))
+    # The same rules as `build`, before anything is built or served: never serve or replace `/`, home or the project.
+    output_folder.check(built, project, output_folder.protected_folders(project, settings), force)
+    # Bound before the first build, so a port in use is said at once; port 0 takes a free one.
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as exc:
+        raise ServeError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; pick another with --port") from None
+    state = ServeState()
+    if _rebuild(project, built, search, state, force) is None:
+        click.echo("the first build failed; fix the errors above and save to retry", err=True)
         built.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(built))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.RequestHandlerClass = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(built))  # type: ignore[assignment]
     click.echo(f"Serving {built} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -141,7 +172,7 @@ def serve(project: Path, port: int, output: Path | None, search: bool = True) ->
                 server.server_close()
                 os.execv(sys.executable, [sys.executable, "-m", "sovereign_site", *sys.argv[1:]])
             click.echo(f"changed: {names}; rebuilding…", err=True)
-            _rebuild(project, output, search, state)
+            _rebuild(project, built, search, state, force)
     except KeyboardInterrupt:
         pass
     finally:

@@ -54,22 +54,36 @@ sources: []          # list of: id, title, publisher, url, published, accessed
 
 
 def write_skeleton(content: Path, code: str) -> Path:
-    if not re.match(CODE_PATTERN, code):
+    if not re.fullmatch(CODE_PATTERN, code):
         raise SkeletonError(
-            f"'{code}' is not a valid code: use a lower-case ISO 3166-1 alpha-2 code (e.g. jp), eu, or an ISO 3166-2 code (e.g. us-ca)"
+            f"{code!r} is not a valid code: use a lower-case ISO 3166-1 alpha-2 code (e.g. jp), eu, or an ISO 3166-2 code (e.g. us-ca)"
         )
-    from .dataset import CODE_HINTS
+    # Exactly the loader's check, so a file written here always validates.
+    from .dataset import check_code
+    from .errors import Report
 
-    if CODE_HINTS.get(code):
-        raise SkeletonError(f"'{code}' is not an ISO 3166 code; did you mean {CODE_HINTS[code]}?")
-    path = content / "countries" / f"{code}.yaml"
-    if path.exists():
+    report = Report(content.parent)
+    check_code(code, report, Path(f"{code}.yaml"), None, None)
+    if report.errors:
+        raise SkeletonError(report.errors[0].message)
+    folder = content / "countries"
+    path = folder / f"{code}.yaml"
+    if path.exists() or path.is_symlink():
         raise SkeletonError(f"{path} already exists; refusing to overwrite it")
+    if folder.exists() and not folder.is_dir():
+        raise SkeletonError(f"{folder} is not a folder; country files go in a folder of that name")
     import datetime as dt
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     today = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(skeleton(code, today.isoformat()), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # "x": never replace a file that appeared meanwhile.
+        with path.open("x", encoding="utf-8") as f:
+            f.write(skeleton(code, today.isoformat()))
+    except FileExistsError:
+        raise SkeletonError(f"{path} already exists; refusing to overwrite it") from None
+    except OSError as exc:
+        raise SkeletonError(f"cannot write {path}: {exc.strerror}") from None
     return path

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .build import prepare
 from .errors import ContentError, Problem
-from .markdown import read_source, render
+from .markdown import check_slugs, read_source, render
 
 
 def validate(root: Path) -> list[Problem]:
@@ -24,4 +24,5 @@ def validate(root: Path) -> list[Problem]:
             if text is None:
                 continue
             render(path, text, state.report, state.dataset, base="../../" if folder == "essays" else "../")
+    check_slugs(state.content, state.report)
     return sorted(state.report.problems, key=lambda p: (p.file, p.line or 0))

@@ -23,9 +23,12 @@ the first problem in the values, in document order.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +114,35 @@ class Document:
         self.positions, self.key_positions, self.complete = again.positions, again.key_positions, True
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file (a BOM is allowed), normalised to NFC with LF line endings."""
-    raw = path.read_bytes()
+def read_text(path: Path, inside: Path | None = None) -> str:
+    """Read a UTF-8 file (a BOM is allowed), normalised to NFC with LF line endings.
+
+    Nothing is opened before it is known to be a regular file of at most
+    MAX_BYTES: a FIFO would hang the read and ``/dev/zero`` would never end. A
+    symbolic link is followed only to a file within ``inside`` (the project).
+    """
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(inside or _project_of(path.parent)):
+                raise YamlError("is a symbolic link to a file outside the project; copy the file in instead")
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise YamlError("is a symbolic link to a file that does not exist") from None
+    except OSError as exc:
+        raise YamlError(f"cannot read the file: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, FIFO or socket)"
+        raise YamlError(f"is {what}; content files must be plain files")
+    if info.st_size > MAX_BYTES:
+        raise YamlError(f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,} bytes")
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlError(f"cannot read the file: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes")
+        raise YamlError(f"file is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -124,6 +151,16 @@ def read_text(path: Path) -> str:
         raise YamlError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, column) from None
     # Editors on macOS save Hangul decomposed (NFD); compare and search need NFC.
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@lru_cache(maxsize=64)
+def _project_of(folder: Path) -> Path:
+    """The project a content file belongs to: the nearest folder above it with a pelicanconf.py (else its own folder)."""
+    real = Path(os.path.realpath(folder))
+    for candidate in (real, *real.parents):
+        if (candidate / "pelicanconf.py").is_file():
+            return candidate
+    return real
 
 
 def load(path: Path, text: str | None = None) -> Document:

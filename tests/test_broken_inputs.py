@@ -410,22 +410,22 @@ def _epoch(date: str) -> str:
 
 
 def test_source_age_is_measured_from_source_date_epoch(tmp_path: Path) -> None:
-    """A source checked on 2025-03-01 is fresh on 2026-03-01 and stale on 2026-10-01 (548 days)."""
+    """A source checked on 2026-12-01 is fresh on 2027-03-01 and stale on 2028-06-15 (more than 548 days)."""
     project = make_project(tmp_path / "project", essays=False)
     case = parse_case(BROKEN / "warn-source-stale.yaml")
-    (project / "content" / "countries" / "jp.yaml").write_bytes(case.data.replace(b"accessed: 2024-01-10", b"accessed: 2025-03-01"))
+    (project / "content" / "countries" / "jp.yaml").write_bytes(case.data.replace(b"accessed: 2024-01-10", b"accessed: 2026-12-01"))
     line = case.warns[0][0]
     fresh = run_cli(
-        "build", "--strict", "--no-search", "--output", str(tmp_path / "a"), cwd=project, env={"SOURCE_DATE_EPOCH": _epoch("2026-03-01")}
+        "build", "--strict", "--no-search", "--output", str(tmp_path / "a"), cwd=project, env={"SOURCE_DATE_EPOCH": _epoch("2027-03-01")}
     )
     assert fresh.returncode == 0, fresh.stderr
     assert "more than 548 days ago" not in fresh.stderr
     stale = run_cli(
-        "build", "--strict", "--no-search", "--output", str(tmp_path / "b"), cwd=project, env={"SOURCE_DATE_EPOCH": _epoch("2026-10-01")}
+        "build", "--strict", "--no-search", "--output", str(tmp_path / "b"), cwd=project, env={"SOURCE_DATE_EPOCH": _epoch("2028-06-15")}
     )
     assert stale.returncode == 1
     _assert_problem(
-        stale.stderr, "content/countries/jp.yaml", line, "source 'src-a' was last checked on 2025-03-01, more than 548 days ago", "warning"
+        stale.stderr, "content/countries/jp.yaml", line, "source 'src-a' was last checked on 2026-12-01, more than 548 days ago", "warning"
     )
     assert not (tmp_path / "b").exists()
 

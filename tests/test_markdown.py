@@ -109,12 +109,19 @@ def test_toc_and_reading_time(dataset) -> None:
 
 def test_front_matter_problems(dataset) -> None:
     report = Report(FIXTURES)
-    render(FIXTURES / "f.md", "---\ntitle: t\nslug: ../../x\nlang: fr\ndate: 2026-13-01\nfoo: 1\n---\nbody\n", report, dataset)
+    text = "---\ntitle: t\nslug: ../../x\nlang: fr\ndate: 2026-13-01\nfoo: 1\ncountries: [{a: 1}]\nstatus: bogus\ntemplate: x\ntranslation: true\ndate2: 0001-01-01\n---\nbody\n"
+    render(FIXTURES / "f.md", text.replace("date2", "modified"), report, dataset)
     messages = "\n".join(str(p) for p in report.errors)
-    assert "f.md:3: error: slug: slug '../../x' must be lower-case letters" in messages
-    assert "f.md:4: error: lang: lang must be ko or en" in messages
-    assert "f.md:5: error: date: expected a date as YYYY-MM-DD" in messages
-    assert "f.md:6: error: foo: unknown front-matter key 'foo'" in messages
+    assert "f.md:3:7: error: slug: front matter: slug '../../x' must be lower-case letters, digits and hyphens" in messages
+    assert "f.md:4:7: error: lang: front matter: found 'fr', expected one of 'ko' or 'en'" in messages
+    assert "f.md:5:7: error: date: front matter: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, found '2026-13-01'" in messages
+    assert "f.md:6:1: error: foo: front matter: unknown key 'foo'; allowed keys: title, slug, lang, date" in messages
+    # Values the build used to choke on are refused here, with their line.
+    assert "f.md:7:13: error: countries.0: front matter: expected text, found a mapping" in messages
+    assert "f.md:8:9: error: status: front matter: found 'bogus', expected one of 'published' or 'draft'" in messages
+    assert "f.md:9:1: error: template: front matter: unknown key 'template'" in messages
+    assert "f.md:10:1: error: translation: front matter: unknown key 'translation'" in messages
+    assert "f.md:11:11: error: modified: front matter: year 1 is outside 1900–2200" in messages
 
 
 @pytest.mark.parametrize(
