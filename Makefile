@@ -50,6 +50,7 @@ lint: $(VPY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy sovereign_site
+	$(VENV)/bin/lint-imports
 
 golden: $(VPY)  ## regenerate tests/golden/ after an intended change; the test fails on purpose: review the diff
 	-REGENERATE_GOLDEN=1 $(VPY) -m pytest tests/test_golden.py -q -k matches_golden

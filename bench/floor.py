@@ -1,7 +1,7 @@
 """The floor: the cheapest renderer of our pages, to measure the real build against.
 
 ``python bench/floor.py PROJECT OUT`` loads the dataset once with
-``sovereign_site.dataset.load_dataset``, renders every HTML page the site has
+``sovereign_site.data.dataset.load_dataset``, renders every HTML page the site has
 (the data pages in both languages, the essays and the about page) from the
 project's ``templates/`` with plain Jinja2 and the same context objects the
 generator passes, and writes them under ``OUT``. No Pelican, no cache, no
@@ -37,12 +37,14 @@ _started = time.perf_counter()
 
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
-from sovereign_site import charts, compare, downloads, schema  # noqa: E402
-from sovereign_site import markdown as md  # noqa: E402
-from sovereign_site.dataset import load_dataset  # noqa: E402
-from sovereign_site.errors import Report  # noqa: E402
-from sovereign_site.i18n import LANGUAGES, load_catalogue  # noqa: E402
-from sovereign_site.templating import install, lang_prefix  # noqa: E402
+from sovereign_site import charts  # noqa: E402
+from sovereign_site.data import schema  # noqa: E402
+from sovereign_site.data.dataset import load_dataset  # noqa: E402
+from sovereign_site.data.errors import Report  # noqa: E402
+from sovereign_site.pages import compare, downloads  # noqa: E402
+from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402
+from sovereign_site.pages.templating import install, lang_prefix  # noqa: E402
+from sovereign_site.prose import pipeline as md  # noqa: E402
 
 _imported = time.perf_counter()
 

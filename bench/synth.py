@@ -61,7 +61,7 @@ def codes() -> list[str]:
     """Every code we may use, in the order they are handed out."""
     import pycountry
 
-    from sovereign_site.dataset import CODE_HINTS
+    from sovereign_site.data.checks import CODE_HINTS
 
     alpha2 = sorted(c.alpha_2.lower() for c in pycountry.countries)
     subdivisions = sorted(s.code.lower() for s in pycountry.subdivisions)

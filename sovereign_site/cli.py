@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .errors import ContentError, Problem
+from .data.errors import ContentError, Problem
 
 PROJECT_OPTION = click.option(
     "--project",
@@ -65,7 +65,7 @@ def _guard(func: Any, debug: bool, what: str) -> Any:
     An output folder that may not be used is exit 2 when the path itself is wrong
     (a file, a device, the home folder…) and 1 when it holds files a build did not make.
     """
-    from .output import OutputError
+    from .build.output import OutputError
 
     try:
         return func()
@@ -110,8 +110,8 @@ def build(
     project: Path, output: Path | None, site_url: str | None, strict: bool, no_search: bool, no_cache: bool, force: bool, debug: bool
 ) -> None:
     """Build the site, then swap it into the output folder in one step."""
-    from .build import build as run_build
-    from .build import page_weights
+    from .build.pipeline import build as run_build
+    from .build.pipeline import page_weights
 
     result = _guard(
         lambda: run_build(project, output, site_url=site_url, strict=strict, search=not no_search, cache=not no_cache, force=force),

@@ -14,7 +14,7 @@ from functools import lru_cache
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 
-from .schema import UNKNOWN, PartialDate
+from .data.schema import UNKNOWN, PartialDate
 
 #: Currency symbols as readers of each language expect them.
 _SYMBOLS = {"KRW": "₩", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥", "SGD": "S$"}

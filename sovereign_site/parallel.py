@@ -2,9 +2,9 @@
 
 Two parts of a large build split well. Parsing: files are independent, so a
 child parses every other country file and streams the values back while the
-parent parses and validates the rest (dataset.parse_all). Rendering: the pages
+parent parses and validates the rest (``parse_all``, handed to ``load_dataset``). Rendering: the pages
 of one language never depend on another's, so after loading, a child renders
-one language while the parent renders the other (generator.py). The child sees
+one language while the parent renders the other (pages/generator.py). The child sees
 everything loaded so far copy-on-write, so nothing is serialised on the way in;
 on the way out it sends back small results or the problem that stopped it.
 
@@ -23,7 +23,14 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+
+from .data.dataset import Parsed, parse
+from .data.yamlload import Document, Path_
+
+#: Below this many files, a second process costs more than it saves.
+PARALLEL_PARSE_MIN = 50
 
 
 def workers(setting: Any) -> int:
@@ -139,3 +146,39 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def parser(workers: int) -> Callable[[list[Path]], Iterator[tuple[Path, Parsed]]]:
+    """``load_dataset``'s ``parse_many`` for this many workers."""
+    return lambda paths: parse_all(paths, workers)
+
+
+def parse_all(paths: list[Path], workers: int) -> Iterator[tuple[Path, Parsed]]:
+    """Parse files, yielding them in order; with two workers and many files, every other one in a forked child.
+
+    Parsing is most of the time of loading a large dataset, and files are
+    independent: while the parent parses and validates one file, the child
+    parses the next. It sends back plain values and each file's position of
+    ``code`` only (pickling every position would cost about what the split
+    saves); a document that later needs another position, to report a problem,
+    parses its file again (``Document.complete``). Files travel one at a time,
+    so memory holds a few parsed files, not all of them.
+    """
+    if workers < 2 or len(paths) < PARALLEL_PARSE_MIN:
+        for path in paths:
+            yield path, parse(path)
+        return
+
+    def in_child() -> Iterator[Parsed]:
+        for path in paths[1::2]:
+            text_hash, doc = parse(path)
+            if isinstance(doc, Document):
+                code: Path_ = ("code",)
+                doc = Document(doc.path, doc.data, {code: doc.positions[code]} if code in doc.positions else {}, complete=False)
+            yield text_hash, doc
+
+    with Child(in_child, stream=True) as child:
+        theirs = child.items()
+        for i, path in enumerate(paths):
+            yield path, (parse(path) if i % 2 == 0 else next(theirs))
+        child.result()

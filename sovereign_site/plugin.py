@@ -7,56 +7,20 @@ Order within one Pelican run:
 ``initialized`` loads and validates the dataset once; ``readers_init`` puts our
 markdown-it reader in charge of ``.md``; ``generator_init`` gives every
 template the message catalogue and formatters; ``get_generators`` adds
-:class:`~sovereign_site.generator.DataPagesGenerator`, which writes the
+:class:`~sovereign_site.pages.generator.DataPagesGenerator`, which writes the
 data-driven pages and, last, fails the build if any essay had problems.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
 from . import parallel
-from .dataset import Dataset, load_dataset
-from .errors import Report
-
-STATE_KEY = "_SOVEREIGN_STATE"
-
-
-@dataclass
-class BuildState:
-    """What one build shares between the reader, the generators and the CLI."""
-
-    root: Path
-    content: Path
-    theme: Path
-    dataset: Dataset
-    report: Report
-    site_url: str = ""
-    strict: bool = False
-    cache: Any = None  # a BuildCache; None for plain `pelican` runs
-    stats: dict[str, Any] = field(default_factory=dict)
-
-
-def state_of(settings: dict[str, Any]) -> BuildState:
-    state = settings.get(STATE_KEY)
-    if state is None:
-        raise RuntimeError("sovereign_site was not initialised: is it listed in PLUGINS?")
-    return state
-
-
-def source_date(settings: dict[str, Any]) -> dt.date | None:
-    """SOURCE_DATE_EPOCH, when set, fixes 'today' for age checks, so builds reproduce."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return None
+from .data.dataset import load_dataset
+from .state import STATE_KEY, BuildState, source_date, state_of
 
 
 def on_initialized(pelican: Any) -> None:
@@ -69,14 +33,14 @@ def on_initialized(pelican: Any) -> None:
         content,
         max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548),
         today=source_date(settings),
-        workers=parallel.workers(settings.get("SOVEREIGN_WORKERS")),
+        parse_many=parallel.parser(parallel.workers(settings.get("SOVEREIGN_WORKERS"))),
     )
     assert dataset.report is not None
     settings[STATE_KEY] = BuildState(content.parent, content, theme, dataset, dataset.report, settings.get("SITEURL", ""))
 
 
 def on_readers_init(readers: Any) -> None:
-    from .reader import MarkdownItReader
+    from .prose.reader import MarkdownItReader
 
     # Fires once per generator; assigning (not appending) keeps it idempotent.
     for ext in MarkdownItReader.file_extensions:
@@ -85,7 +49,7 @@ def on_readers_init(readers: Any) -> None:
 
 
 def on_generator_init(generator: Any) -> None:
-    from .templating import install
+    from .pages.templating import install
 
     state = state_of(generator.settings)
     # Every value a template prints comes from content files: escape everything
@@ -109,7 +73,7 @@ def on_generator_init(generator: Any) -> None:
 
 
 def on_get_generators(pelican: Any) -> Any:
-    from .generator import DataPagesGenerator
+    from .pages.generator import DataPagesGenerator
 
     return DataPagesGenerator
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import click
 
-from . import output as output_folder
-from .errors import ContentError
-from .output import OutputError
+from .build import output as output_folder
+from .build.output import OutputError
+from .data.errors import ContentError
 
 
 class ServeError(click.ClickException):
@@ -111,7 +111,7 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def _rebuild(project: Path, output: Path, search: bool, state: ServeState, force: bool = False) -> Path | None:
-    from .build import build
+    from .build.pipeline import build
 
     try:
         # A long-running server keeps rendered pages in memory between rebuilds.
@@ -143,7 +143,7 @@ def serve(project: Path, port: int, output: Path | None, search: bool = True, fo
     """Raises ContentError (no settings), OutputError (an output folder that may not be used) or ServeError."""
     from watchfiles import watch
 
-    from .build import load_settings
+    from .build.pipeline import load_settings
 
     settings = load_settings(project)
     built = Path(os.path.abspath(output or settings["OUTPUT_PATH"]))

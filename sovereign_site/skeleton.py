@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .schema import CODE_PATTERN
+from .data.schema import CODE_PATTERN
 
 
 class SkeletonError(Exception):
@@ -59,8 +59,8 @@ def write_skeleton(content: Path, code: str) -> Path:
             f"{code!r} is not a valid code: use a lower-case ISO 3166-1 alpha-2 code (e.g. jp), eu, or an ISO 3166-2 code (e.g. us-ca)"
         )
     # Exactly the loader's check, so a file written here always validates.
-    from .dataset import check_code
-    from .errors import Report
+    from .data.checks import check_code
+    from .data.errors import Report
 
     report = Report(content.parent)
     check_code(code, report, Path(f"{code}.yaml"), None, None)

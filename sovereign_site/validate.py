@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import prepare
-from .errors import ContentError, Problem
-from .markdown import check_slugs, read_source, render
+from .build.pipeline import prepare
+from .data.errors import ContentError, Problem
+from .prose.frontmatter import check_slugs
+from .prose.pipeline import read_source, render
 
 
 def validate(root: Path) -> list[Problem]:

@@ -29,7 +29,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A project with 150 synthetic countries (slow enough to stop halfway), and a good build of it."""
     import pycountry
 
-    from sovereign_site.dataset import CODE_HINTS
+    from sovereign_site.data.checks import CODE_HINTS
 
     root = tmp_path_factory.mktemp("big")
     project = make_project(root / "project")

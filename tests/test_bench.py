@@ -80,7 +80,7 @@ def test_synthetic_project_is_deterministic(tmp_path: Path) -> None:
 def test_codes_are_valid_and_country_codes_come_first() -> None:
     import pycountry
 
-    from sovereign_site.dataset import CODE_HINTS
+    from sovereign_site.data.checks import CODE_HINTS
 
     codes = synth.codes()
     assert len(codes) >= 1000

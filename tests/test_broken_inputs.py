@@ -54,8 +54,8 @@ PROBLEM = re.compile(r"^(?P<file>[^\s:]+)(?::(?P<line>\d+))?(?::\d+)?: (?P<kind>
 @functools.cache
 def _shared_files_ok() -> bool:
     """Do the shipped dimensions, fx and glossary files validate together with the base country?"""
-    from sovereign_site.dataset import load_dataset
-    from sovereign_site.errors import ContentError
+    from sovereign_site.data.dataset import load_dataset
+    from sovereign_site.data.errors import ContentError
 
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
@@ -323,12 +323,13 @@ def test_broken_input(case: Case, corpus_runs: dict[str, Run]) -> None:
 
 @pytest.mark.parametrize("case", [p for p in _params() if p.values[0].target.endswith(".yaml")])  # type: ignore[attr-defined]
 def test_problems_are_the_same_when_files_are_parsed_in_two_processes(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large dataset is parsed half in a forked child (dataset.parse_all), which sends back
+    """A large dataset is parsed half in a forked child (parallel.parse_all), which sends back
     values without positions: every problem must still come out the same, at the same place."""
     import datetime as dt
 
-    from sovereign_site import dataset
-    from sovereign_site.errors import ContentError
+    from sovereign_site import parallel
+    from sovereign_site.data import dataset
+    from sovereign_site.data.errors import ContentError
 
     project = make_project(tmp_path / "project")
     target = project / case.target
@@ -343,13 +344,13 @@ def test_problems_are_the_same_when_files_are_parsed_in_two_processes(case: Case
 
     def problems(workers: int) -> list[str]:
         try:
-            found = dataset.load_dataset(project / "content", today=today, workers=workers).report.problems
+            found = dataset.load_dataset(project / "content", today=today, parse_many=parallel.parser(workers)).report.problems
         except ContentError as exc:
             found = exc.problems
         return sorted(str(p) for p in found)
 
     one = problems(1)
-    monkeypatch.setattr(dataset, "PARALLEL_PARSE_MIN", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_PARSE_MIN", 1)
     assert problems(2) == one
     assert bool(one) != case.accept, one
 
@@ -358,7 +359,7 @@ def test_problems_are_the_same_when_files_are_parsed_in_two_processes(case: Case
 
 
 def test_file_over_the_size_limit(tmp_path: Path, good_build: Path) -> None:
-    from sovereign_site.yamlload import MAX_BYTES
+    from sovereign_site.data.yamlload import MAX_BYTES
 
     project, out = _run_case(Case(BROKEN, target="content/countries/jp.yaml"), tmp_path, good_build)
     valid = (project / "content" / "countries" / "kr.yaml").read_text(encoding="utf-8").replace("code: kr", "code: jp")

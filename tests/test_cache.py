@@ -10,7 +10,7 @@ from conftest import REPO, copy_project
 
 import sovereign_site
 from sovereign_site.build import build
-from sovereign_site.cache import salt_for
+from sovereign_site.build.cache import salt_for
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -86,7 +86,7 @@ def test_every_edit_kind_reaches_every_page(project: Path, tmp_path: Path, group
 
 def test_unchanged_country_pages_come_from_the_cache(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "a")
-    from sovereign_site import build as build_module
+    from sovereign_site.build import pipeline as build_module
 
     _build(project, tmp_path / "b")
     cache = next(iter(build_module._CACHES.values()))

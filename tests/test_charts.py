@@ -19,8 +19,8 @@ from markupsafe import escape
 
 from sovereign_site import charts
 from sovereign_site import format as fmt
-from sovereign_site.dataset import Dataset, load_dataset
-from sovereign_site.schema import (
+from sovereign_site.data.dataset import Dataset, load_dataset
+from sovereign_site.data.schema import (
     CODE_PATTERN,
     Archetype,
     Compute,
@@ -32,7 +32,7 @@ from sovereign_site.schema import (
     Milestone,
     Names,
 )
-from sovereign_site.yamlload import load
+from sovereign_site.data.yamlload import load
 
 ROOT = Path(__file__).resolve().parent.parent
 CSS = ROOT / "templates" / "static" / "css" / "charts.css"
@@ -313,7 +313,7 @@ def test_output_is_deterministic(ds: Dataset) -> None:
 
 def test_message_catalogue_is_complete() -> None:
     keys = charts.message_keys()
-    catalogue = charts._catalogue()
+    catalogue = charts.base._catalogue()
     for key in keys:
         entry = catalogue[key]
         assert set(entry) == {"ko", "en"}, key
@@ -321,7 +321,7 @@ def test_message_catalogue_is_complete() -> None:
         placeholders = {lang: set(re.findall(r"\{(\w+)\}", entry[lang])) for lang in LANGS}
         assert placeholders["ko"] == placeholders["en"], key
     # Every literal key the module asks for exists ...
-    code = (ROOT / "sovereign_site" / "charts.py").read_text(encoding="utf-8")
+    code = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "sovereign_site" / "charts").glob("*.py")))
     short = {key.removeprefix("charts.") for key in keys}
     literal = set(re.findall(r'_t\(\s*"([a-z_.-]+)"\s*[,)]', code))
     assert literal and literal <= short, sorted(literal - short)
@@ -544,7 +544,7 @@ def test_compute_keeps_plans_apart_from_deliveries(ds: Dataset) -> None:
     assert bars["614"].get("class") == "bar delivered"
     assert "614 PFLOPS" in list(texts(root, "value"))
     assert any(r[1] == "nope GPUs" and r[4] == "unknown" for r in chart.rows)
-    assert charts._t("chart.note.unknown", "en", n="1") in chart.notes
+    assert charts.base._t("chart.note.unknown", "en", n="1") in chart.notes
 
 
 def test_models_chart_marks(ds: Dataset) -> None:
@@ -709,7 +709,7 @@ def sixty(ds: Dataset) -> Dataset:
 @pytest.mark.parametrize("lang", LANGS)
 def test_sixty_countries_stay_readable(sixty: Dataset, lang: str) -> None:
     found = {c.id: c for c in charts.all_charts(sixty, lang)}
-    others = charts._t("chart.others", lang, n=48)
+    others = charts.base._t("chart.others", lang, n=48)
     for chart in found.values():
         assert len(str(chart.svg)) < 60_000, (chart.id, len(str(chart.svg)))
         parse(chart)
@@ -719,16 +719,16 @@ def test_sixty_countries_stay_readable(sixty: Dataset, lang: str) -> None:
     assert len({r[0] for r in found["funding"].rows}) == 60
     # 12 labelled countries in the bar charts: 12 country headings plus "others".
     headings = [t for t in texts(parse(found["funding"]), "strong")]
-    assert len(headings) == charts.TOP_N + 1
+    assert len(headings) == charts.base.TOP_N + 1
     # The timeline caps its lanes: 19 countries and one "others" lane.
     lanes = [el for el in parse(found["timeline"]).iter(f"{NS}line") if el.get("class") == "lane"]
-    assert len(lanes) == charts.MAX_LANES
-    assert charts._t("chart.others", lang, n=41) in list(texts(parse(found["timeline"]), "strong"))
+    assert len(lanes) == charts.base.MAX_LANES
+    assert charts.base._t("chart.others", lang, n=41) in list(texts(parse(found["timeline"]), "strong"))
     # The models chart and the archetype chart say what they left out.
     assert any("48" in n for n in found["models"].notes)
     assert any("48" in n for n in found["archetypes"].notes)
     labelled = [el for el in parse(found["archetypes"]).iter(f"{NS}circle") if el.find(f"{NS}title") is not None]
-    assert len(labelled) == charts.TOP_N
+    assert len(labelled) == charts.base.TOP_N
 
 
 def test_size_grows_at_most_linearly(ds: Dataset, sixty: Dataset) -> None:
@@ -751,12 +751,12 @@ def test_a_thousand_countries_keep_each_chart_small(ds: Dataset) -> None:
 
 
 def test_log_scale_helper_covers_values() -> None:
-    scale = charts._LogScale.around([70e6, 500e9], 0, 100)
+    scale = charts.svg._LogScale.around([70e6, 500e9], 0, 100)
     assert scale.lo == 1e7 and scale.hi == 1e12
     assert scale(1e7) == 0 and scale(1e12) == 100
     assert math.isclose(scale(1e9), 40)
     # An exact power of ten still gets a visible bar.
-    assert charts._LogScale.around([1e9, 5e9], 0, 100).lo == 1e8
+    assert charts.svg._LogScale.around([1e9, 5e9], 0, 100).lo == 1e8
 
 
 def test_a_range_is_drawn_as_a_whisker(ds: Dataset) -> None:

@@ -72,7 +72,7 @@ def test_new_country_writes_a_skeleton_that_builds(tmp_path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["names"] == {"ko": "일본", "en": "Japan", "native": "unknown"}
     # Every field of the schema is present.
-    from sovereign_site.schema import Country
+    from sovereign_site.data.schema import Country
 
     assert set(Country.model_fields) <= set(data)
     assert run_cli("validate", "--project", str(project)).returncode == 0

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from sovereign_site import format as fmt
-from sovereign_site.schema import PartialDate
+from sovereign_site.data.schema import PartialDate
 
 KOREAN_UNITS = [
     (0, "0"),

@@ -169,7 +169,7 @@ def _yaml_quote(text: str) -> str:
 
 
 def test_csv_guard_covers_every_formula_start() -> None:
-    from sovereign_site.downloads import safe_cell
+    from sovereign_site.pages.downloads import safe_cell
 
     for formula in FORMULAS:
         assert safe_cell(formula) == "'" + formula

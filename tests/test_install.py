@@ -27,14 +27,16 @@ def test_a_wheel_in_a_fresh_venv_builds_a_copy_of_the_project(tmp_path: Path) ->
     )  # fmt: skip
     (wheel,) = dist.glob("sovereign_site-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "sovereign_site/messages/charts.yaml" in names, "package data missing from the wheel"
+    assert "sovereign_site/charts/messages.yaml" in names, "package data missing from the wheel"
     assert not any(name.startswith(("templates/", "content/", "tests/")) for name in names)
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # Nothing from this environment may leak into the fresh one (a PYTHONPATH pointing at a checkout would).
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300, env=clean)
     install = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-        capture_output=True, text=True, timeout=900, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        capture_output=True, text=True, timeout=900, env={**clean, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )  # fmt: skip
     assert install.returncode == 0, install.stderr[-3000:]
 
@@ -48,13 +50,13 @@ def test_a_wheel_in_a_fresh_venv_builds_a_copy_of_the_project(tmp_path: Path) ->
     result = subprocess.run(
         [str(venv / "bin" / "sovereign-site"), "build", "--project", str(project), "--output", str(tmp_path / "out")],
         cwd=elsewhere, capture_output=True, text=True, timeout=900,
-        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")},
+        env=clean,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import sovereign_site; print(sovereign_site.__file__)"],
-        cwd=elsewhere, capture_output=True, text=True, check=True,
+        cwd=elsewhere, capture_output=True, text=True, check=True, env=clean,
     ).stdout  # fmt: skip
     assert str(venv) in where and str(REPO) not in where
     out = tmp_path / "out"

@@ -17,8 +17,8 @@ import pytest
 from test_broken_inputs import BASE, make_project
 
 from sovereign_site.build import build
-from sovereign_site.compare import REGION_PAGE_SIZE, Region, region_pages
-from sovereign_site.dataset import CODE_HINTS
+from sovereign_site.data.checks import CODE_HINTS
+from sovereign_site.pages.compare import REGION_PAGE_SIZE, Region, region_pages
 
 COUNT = 120  # plus the base country: 121, so five pages of 25, 25, 25, 25 and 21
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sovereign_site.dataset import load_dataset
-from sovereign_site.errors import Report
-from sovereign_site.markdown import reading_minutes, render, slugify, validate_link
+from sovereign_site.data.dataset import load_dataset
+from sovereign_site.data.errors import Report
+from sovereign_site.prose.parser import slugify, validate_link
+from sovereign_site.prose.pipeline import reading_minutes, render
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FRONT = "---\ntitle: t\nslug: t\nlang: ko\ndate: 2026-01-01\n---\n"

@@ -20,7 +20,7 @@ import pytest
 from conftest import run_cli
 from test_broken_inputs import ENV, make_project, tree_digest
 
-from sovereign_site import output as output_folder
+from sovereign_site.build import output as output_folder
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -218,7 +218,7 @@ def test_a_full_disk_fails_the_build_and_keeps_the_old_output(project: Path, tmp
     import shutil
 
     from sovereign_site.build import build
-    from sovereign_site.errors import ContentError
+    from sovereign_site.data.errors import ContentError
 
     out = tmp_path / "site"
     assert _build(project, out).returncode == 0
@@ -243,8 +243,8 @@ def test_a_folder_that_refuses_the_swap_fails_cleanly(project: Path, tmp_path: P
     """A read-only file system at publish time (tests run as root, so chmod cannot make one): a clear error, the old output kept."""
     import errno
 
-    from sovereign_site import build as build_module
-    from sovereign_site.errors import ContentError
+    from sovereign_site.build import pipeline as build_module
+    from sovereign_site.data.errors import ContentError
 
     out = tmp_path / "site"
     assert _build(project, out).returncode == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sovereign_site import parallel
-from sovereign_site.errors import ContentError, Problem
+from sovereign_site.data.errors import ContentError, Problem
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

@@ -20,11 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_broken_inputs import make_project
 
-from sovereign_site import schema
-from sovereign_site.dataset import load_dataset, validate
-from sovereign_site.errors import Report
-from sovereign_site.markdown import render, validate_link
-from sovereign_site.yamlload import YamlError, load, read_text
+from sovereign_site.data import schema
+from sovereign_site.data.dataset import load_dataset
+from sovereign_site.data.errors import Report
+from sovereign_site.data.validation import validate
+from sovereign_site.data.yamlload import YamlError, load, read_text
+from sovereign_site.prose.parser import validate_link
+from sovereign_site.prose.pipeline import render
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 DANGEROUS = re.compile(r"^(javascript|data|vbscript):")

@@ -136,7 +136,7 @@ PAYLOADS = OWN_PAYLOADS + shared_payloads()
 def test_every_shared_payload_is_in_the_hostile_project(hostile_site: Site) -> None:
     """Read back from the project that was built, not from the list it was made from."""
     need(XSS_DIR.is_dir(), f"{XSS_DIR} is absent: only the built-in payloads were tested (the shared corpora live beside the repository)")
-    from sovereign_site.yamlload import load
+    from sovereign_site.data.yamlload import load
 
     placed: set[str] = set()
 

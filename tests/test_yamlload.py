@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sovereign_site.yamlload import MAX_DEPTH, YamlError, load
+from sovereign_site.data.yamlload import MAX_DEPTH, YamlError, load
 
 PATH = Path("x.yaml")
 TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels)"

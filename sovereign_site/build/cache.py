@@ -7,9 +7,7 @@ serve output made by other code. Entries live in ``.sovereign-cache/`` in the
 project (never committed); deleting the folder is always safe.
 
 Pages in the cache hold placeholders instead of the dataset version and
-as-of date, which every page's footer shows: otherwise any edit anywhere
-would change every page and nothing could be reused. The placeholders are
-filled in when a page is written.
+as-of date (see :mod:`sovereign_site.pages.placeholders`).
 """
 
 from __future__ import annotations
@@ -24,38 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..data.yamlload import read_text
+from ..pages.placeholders import digest
+
 T = TypeVar("T")
 
 CACHE_DIR = ".sovereign-cache"
-VERSION_TOKEN = "@@SOVEREIGN-DATASET-VERSION@@"
-AS_OF_TOKEN = "@@SOVEREIGN-AS-OF@@"
-
-
-def as_of_text_token(lang: str) -> str:
-    return f"@@SOVEREIGN-AS-OF-{lang}@@"
-
-
-class AsOfPlaceholder:
-    """Stands in for the dataset's as-of date in templates; see the module docstring."""
-
-    def isoformat(self) -> str:
-        return AS_OF_TOKEN
-
-    def __str__(self) -> str:
-        return AS_OF_TOKEN
-
-
-AS_OF_PLACEHOLDER = AsOfPlaceholder()
-
-
-def digest(*parts: object) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(repr(part).encode())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def tree_digest(*roots: Path) -> str:
     """A hash of every file under ``roots`` (names and contents)."""
     h = hashlib.sha256()
@@ -132,6 +104,16 @@ class BuildCache:
             if self.fresh is not None:
                 self.fresh[name] = value
 
+    def text_hash(self, path: Path) -> str:
+        """The hash of a file's text; a running ``serve`` rereads only files whose size or mtime changed."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return "unreadable"  # parse() reports why, with the file named
+        return self.in_memory(
+            "text-hash", (str(path), stat.st_mtime_ns, stat.st_size), lambda: hashlib.sha256(read_text(path).encode()).hexdigest()
+        )
+
     def in_memory(self, kind: str, key: object, make: Callable[[], T]) -> T:
         """``make()``, remembered in memory only (never on disk) while ``serve`` runs.
 
@@ -154,7 +136,7 @@ _NOT_IN_OUTPUT = {"OUTPUT_PATH", "SOVEREIGN_WORKERS"}
 
 def salt_for(settings: dict[str, Any], theme: Path) -> str:
     """What every cache key depends on: package code and version, templates, settings."""
-    from . import __version__
+    from .. import __version__
 
     package = Path(__file__).parent
     relevant = []

@@ -14,9 +14,9 @@ from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any, Protocol, TextIO
 
-from . import schema
+from ..data import schema
+from ..data.dataset import Dataset
 from .compare import Cell, usd_of
-from .dataset import Dataset
 
 DATASET_JSON = "data/sovereign-ai.json"
 FIGURES_CSV = "data/figures.csv"

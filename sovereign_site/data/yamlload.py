@@ -86,7 +86,7 @@ class Document:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     #: False when only some positions came along (a file parsed in another process,
-    #: see dataset.py): asking for any other one parses the file again, which only
+    #: see parallel.parse_all): asking for any other one parses the file again, which only
     #: happens when there is a problem to report.
     complete: bool = True
 

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from . import output as output_folder
-from . import parallel
+from .. import parallel
 from .cache import BuildCache, salt_for
-from .dataset import load_dataset
-from .errors import ContentError, Problem, Report
-from .markdown import check_slugs
-from .plugin import STATE_KEY, BuildState, source_date
+from .search import run_pagefind
+from ..data.dataset import load_dataset
+from ..data.errors import ContentError, Problem, Report
+from ..prose.frontmatter import check_slugs
+from ..state import STATE_KEY, BuildState, source_date
 
 SETTINGS_FILE = "pelicanconf.py"
 TMP_MARK = ".tmp-"
@@ -111,8 +112,9 @@ def prepare(
         content,
         max_source_age_days=settings.get("SOVEREIGN_MAX_SOURCE_AGE_DAYS", 548),
         today=source_date(settings),
-        cache=cache if use_cache else None,
-        workers=parallel.workers(settings.get("SOVEREIGN_WORKERS")),
+        # The cache and the worker processes wrap loading from outside: the data layer knows neither.
+        memo=cache if use_cache else None,
+        parse_many=parallel.parser(parallel.workers(settings.get("SOVEREIGN_WORKERS"))),
     )
     report = dataset.report or Report(root)
     if strict:
@@ -304,31 +306,6 @@ def _pause_for_tests() -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         time.sleep(0.05)
-
-
-def run_pagefind(site: Path) -> None:
-    """Index the built site with Pagefind (from the pagefind[bin] package)."""
-    result = subprocess.run(
-        [
-            sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--quiet",
-            # Glossary pop-ups and footnote numbers are not text a reader searches for,
-            # and would show up in result excerpts.
-            "--exclude-selectors", ".term .tip", "--exclude-selectors", "sup.footnote-ref", "--exclude-selectors", "sup.cite",
-        ],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise ContentError([Problem(str(site), None, None, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
-    # Pagefind writes the languages of its entry file in a per-process random
-    # order (a hash map); sort them so two builds give the same bytes.
-    entry = site / "pagefind" / "pagefind-entry.json"
-    if entry.exists():
-        import json
-
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        if isinstance(data.get("languages"), dict):
-            data["languages"] = dict(sorted(data["languages"].items()))
-        entry.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
 # Stylesheets and scripts a page loads. Matching whole <link>/<script> tags (not every

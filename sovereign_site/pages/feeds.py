@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from .dataset import Dataset
+from ..data.dataset import Dataset
 
 if TYPE_CHECKING:
-    from .plugin import BuildState
+    from ..state import BuildState
 
 
 def file_history(content: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:

@@ -21,12 +21,14 @@ from typing import Any, TextIO
 
 from pelican.generators import Generator
 
-from . import charts, compare, downloads, feeds, parallel, schema
-from . import format as fmt
-from .cache import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
-from .errors import ContentError, Problem
+from .. import charts, parallel
+from .. import format as fmt
+from ..data import schema
+from ..data.errors import ContentError, Problem
+from ..state import state_of
+from . import compare, downloads, feeds
 from .i18n import LANGUAGES, load_catalogue
-from .plugin import state_of
+from .placeholders import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
 from .templating import lang_prefix
 
 
@@ -251,7 +253,7 @@ class DataPagesGenerator(Generator):
                 "other_url": lang_prefix(other) + path,
                 "SITEURL": self.settings.get("SITEURL", ""),
                 "SITENAME": self.settings.get("SITENAME", ""),
-                # Placeholders, filled in by write(): see sovereign_site/cache.py.
+                # Placeholders, filled in by write(): see pages/placeholders.py.
                 "dataset_version": VERSION_TOKEN,
                 "dataset_as_of": AS_OF_PLACEHOLDER,
             }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .yamlload import load
+from ..data.yamlload import load
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANG = "ko"

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import format as fmt
-from .dataset import Dataset
-from .schema import UNKNOWN, Country, Dimension, PartialDate
+from .. import format as fmt
+from ..data.dataset import Dataset
+from ..data.schema import UNKNOWN, Country, Dimension, PartialDate
 
 Translate = Callable[..., str]
 

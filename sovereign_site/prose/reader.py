@@ -12,9 +12,10 @@ from typing import Any
 
 from pelican.readers import BaseReader
 
-from .errors import Problem, Report
-from .markdown import Rendered, read_source, referenced_codes, render
-from .plugin import state_of
+from ..data.errors import Problem, Report
+from ..state import state_of
+from .pipeline import Rendered, read_source, render
+from .references import referenced_codes
 
 
 class MarkdownItReader(BaseReader):

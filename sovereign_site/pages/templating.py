@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
-from . import format as fmt
-from .cache import AsOfPlaceholder, as_of_text_token
+from .. import format as fmt
 from .i18n import DEFAULT_LANG, load_catalogue
+from .placeholders import AsOfPlaceholder, as_of_text_token
 
 if TYPE_CHECKING:
-    from .plugin import BuildState
+    from ..state import BuildState
 
 
 def page_lang(ctx: Context) -> str:

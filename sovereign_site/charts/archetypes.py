@@ -1,0 +1,159 @@
+"""The archetype map: our placement of each country, state-led against market-led and building against adopting."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from markupsafe import escape
+
+from .. import format as fmt
+from ..data.dataset import Dataset
+from ..data.schema import UNKNOWN
+from .base import (
+    ARCHETYPE_GRID,
+    FS_AXIS,
+    FS_BODY,
+    FS_SMALL,
+    TOP_N,
+    WIDTH,
+    Chart,
+    _check_lang,
+    _colour,
+    _country_sort_key,
+    _name,
+    _style_index,
+    _t,
+)
+from .svg import (
+    _fit,
+    _leader,
+    _Placer,
+    _Svg,
+    _text_width,
+    _wrap,
+)
+
+# --- archetypes -------------------------------------------------------------------------------
+
+
+def archetype_chart(ds: Dataset, lang: str) -> Chart:
+    """Our placement of each country: market-led to state-led (x), adopts to builds the stack (y)."""
+    _check_lang(lang)
+    chart_id = "archetypes"
+    svg = _Svg(chart_id, _t("archetype.title", lang), _t("archetype.desc", lang))
+    # Which countries get a label: the most prominent (see _style_index), which also fixes their colours.
+    style = _style_index(ds)
+    placed = sorted((c for c in ds.countries if c.archetype != UNKNOWN), key=lambda c: style[c.code])
+    labelled, rest = placed[:TOP_N], placed[TOP_N:]
+
+    left, right = 40, WIDTH - 40
+    top_y = 16
+    size = right - left
+    bottom = top_y + size
+    cx, cy = (left + right) / 2, (top_y + bottom) / 2
+
+    def px(v: float) -> float:
+        return cx + v * (size / 2 - 14)
+
+    def py(v: float) -> float:
+        return cy - v * (size / 2 - 14)
+
+    svg.el("rect", x=left, y=top_y, width=size, height=size, cls="frame")
+    svg.el("line", x1=cx, y1=top_y, x2=cx, y2=bottom, cls="axis-line")
+    svg.el("line", x1=left, y1=cy, x2=right, y2=cy, cls="axis-line")
+    svg.text(left + 6, cy - 8, _t("archetype.market_led", lang), size=FS_AXIS, cls="axis muted")
+    svg.text(right - 6, cy - 8, _t("archetype.state_led", lang), size=FS_AXIS, cls="axis muted", anchor="end")
+    svg.text(cx + 6, top_y + 20, _t("archetype.builds", lang), size=FS_AXIS, cls="axis muted")
+    svg.text(cx + 6, bottom - 10, _t("archetype.adopts", lang), size=FS_AXIS, cls="axis muted")
+    placer = _Placer((left + 2, top_y + 2, right - 2, bottom - 2))
+    for box in [
+        (left + 4, cy - 24, left + 4 + _text_width(_t("archetype.market_led", lang), FS_AXIS), cy - 4),
+        (right - 4 - _text_width(_t("archetype.state_led", lang), FS_AXIS), cy - 24, right - 4, cy - 4),
+        (cx + 4, top_y + 4, cx + 8 + _text_width(_t("archetype.builds", lang), FS_AXIS), top_y + 26),
+        (cx + 4, bottom - 26, cx + 8 + _text_width(_t("archetype.adopts", lang), FS_AXIS), bottom - 4),
+    ]:
+        placer.reserve(box)
+
+    if rest:
+        # Unlabelled countries are binned on a grid: one dot per occupied cell, sized by count.
+        cells = Counter(
+            (round((a.state_led + 1) / 2 * ARCHETYPE_GRID), round((a.builds_stack + 1) / 2 * ARCHETYPE_GRID))
+            for a in (c.archetype for c in rest)
+            if not isinstance(a, str)
+        )
+        most = max(cells.values())
+        svg.open("g", cls="others")
+        for (gx, gy), n in sorted(cells.items()):
+            x, yv = px(gx / ARCHETYPE_GRID * 2 - 1), py(gy / ARCHETYPE_GRID * 2 - 1)
+            r = 2.5 + 3.5 * math.sqrt(n / most)
+            svg.el("circle", cx=x, cy=yv, r=r, cls="mk others")
+            placer.reserve((x - r, yv - r, x + r, yv + r))
+        svg.close("g")
+    spots = []
+    for country in labelled:
+        arch = country.archetype
+        assert not isinstance(arch, str)
+        x, yv = px(arch.state_led), py(arch.builds_stack)
+        svg.open("circle", cx=x, cy=yv, r=8, cls=f"mk {_colour(style[country.code])}")
+        svg.parts.append(f"<title>{escape(_name(country, lang))}: {escape(arch.label.get(lang))}</title>")
+        svg.close("circle")
+        placer.reserve((x - 9, yv - 9, x + 9, yv + 9))
+        spots.append((x, yv, country))
+    omitted = 0
+    for x, yv, country in spots:
+        arch = country.archetype
+        assert not isinstance(arch, str)
+        # The name on one line, the archetype wrapped onto up to two more.
+        title = _fit(_name(country, lang), FS_BODY, 220)
+        subs = _wrap(arch.label.get(lang), FS_SMALL, 190)
+        w = max([_text_width(title, FS_BODY)] + [_text_width(line, FS_SMALL) for line in subs])
+        spot = placer.around(x, yv, 8, w, 21 + 18 * len(subs))
+        if spot is None:
+            omitted += 1
+            continue
+        lx, anchor, box = spot
+        _leader(svg, x, yv, 8, box)
+        svg.text(lx, box[1] + 16, title, size=FS_BODY, cls="strong halo", anchor=anchor, tip=_name(country, lang))
+        for i, line in enumerate(subs):
+            svg.text(
+                lx,
+                box[1] + 34 + 18 * i,
+                line,
+                size=FS_SMALL,
+                cls="muted halo",
+                anchor=anchor,
+                tip=arch.label.get(lang) if len(subs) == 1 else None,
+            )
+    y = bottom + 12
+
+    columns = [_t(f"archetype.col.{k}", lang) for k in ("country", "archetype", "state_led", "builds", "justification")]
+    rows: list[list[str]] = []
+    for country in sorted(ds.countries, key=_country_sort_key):
+        arch = country.archetype
+        if isinstance(arch, str):  # "unknown"
+            rows.append([_name(country, lang), fmt.unknown(lang), "—", "—", ""])
+            continue
+        rows.append(
+            [
+                _name(country, lang),
+                arch.label.get(lang),
+                _signed(arch.state_led),
+                _signed(arch.builds_stack),
+                arch.justification.get(lang),
+            ]
+        )
+    notes = [_t("archetype.note.analysis", lang)]
+    if rest:
+        notes.append(_t("archetype.note.others", lang, n=fmt.number(len(rest), lang, 0), top=TOP_N))
+    if omitted:
+        notes.append(_t("chart.note.labels_omitted", lang))
+    unknown = len(ds.countries) - len(placed)
+    if unknown:
+        notes.append(_t("archetype.note.unknown", lang, n=fmt.number(unknown, lang, 0)))
+    return Chart(chart_id, svg.title, svg.desc, svg.render(y, chart_id), columns, rows, notes)
+
+
+def _signed(value: float) -> str:
+    text = f"{round(value, 2):+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text

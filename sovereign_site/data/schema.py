@@ -1,0 +1,310 @@
+"""The dataset schema, declared once.
+
+Every YAML file in ``content/`` is validated against these pydantic models, and
+the JSON Schema published on the downloads page is generated from them. Field
+descriptions double as the schema's documentation.
+
+Conventions that hold throughout:
+
+* ``"unknown"`` is a value of its own. It is never the same as an empty list
+  ("none") or as zero, and pages show it as such.
+* Every figure and dated fact cites one or more sources by id.
+* Amounts are written as numbers, optionally with a scale suffix
+  (``1.46T``, ``193.6B``, ``500M``, ``20k``) so a person can read them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from .types import (
+    CODE_PATTERN,
+    ID_PATTERN,
+    SCHEMA_VERSION,
+    UNKNOWN,
+    Bound,
+    Code,
+    Count,
+    Currency,
+    Day,
+    Id,
+    Model,
+    PartialDate,
+    Quantity,
+    SourceIds,
+    Text,
+    Unknown,
+    Url,
+)
+
+__all__ = ["CODE_PATTERN", "ID_PATTERN", "SCHEMA_VERSION", "UNKNOWN", "Bound", "PartialDate"]  # re-exported: the schema's public face
+
+
+# --- building blocks --------------------------------------------------------
+
+
+class Bilingual(Model):
+    """A text in Korean and in English, both written by us."""
+
+    ko: Text
+    en: Text
+
+    def get(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+class Names(Model):
+    ko: Text = Field(description="Korean name, e.g. 대한민국.")
+    en: Text = Field(description="English name, e.g. South Korea.")
+    native: Text | Unknown | None = Field(None, description="Native name where it differs from both.")
+
+
+class Source(Model):
+    id: Id
+    title: Text
+    publisher: Text
+    url: Url
+    published: PartialDate | Unknown = Field(description="When the source was published.")
+    accessed: Day = Field(description="When we last checked the source (YYYY-MM-DD).")
+    lang: Literal["ko", "en", "zh", "fr", "other"] | None = None
+
+
+class Archetype(Model):
+    """Our analytic judgment, not a sourced fact: pages label it as analysis."""
+
+    id: Literal["full-stack", "full-stack-aspirant", "state-directed-full-stack", "ops-hub", "rule-setter", "infrastructure-led"]
+    label: Bilingual
+    justification: Bilingual
+    state_led: float = Field(ge=-1, le=1, description="-1 market-led … +1 state-led (our placement).")
+    builds_stack: float = Field(ge=-1, le=1, description="-1 adopts the stack … +1 builds it (our placement).")
+
+
+DocumentKind = Literal["strategy", "law", "executive-order", "regulation", "plan", "budget", "framework", "declaration", "report"]
+
+
+class Document(Model):
+    """A strategy, law, order or plan."""
+
+    id: Id
+    kind: DocumentKind
+    title_original: Text = Field(description="Title in the original language.")
+    title: Bilingual
+    issuer: Bilingual | Unknown
+    announced: PartialDate | Unknown | None = None
+    enacted: PartialDate | Unknown | None = None
+    in_force: PartialDate | Unknown | None = None
+    url: Url | Unknown
+    note: Bilingual | None = None
+    sources: SourceIds
+
+
+Sector = Literal["public", "private", "mixed"]
+
+
+class Funding(Model):
+    """A money figure: what it covers, how much, when, and whose money it is."""
+
+    id: Id
+    label: Bilingual = Field(description="What the money covers.")
+    amount: Quantity | Unknown
+    bound: Bound = "exact"
+    amount_max: Quantity | None = Field(None, description="Upper end where a source gives a range.")
+    currency: Currency
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{4})?$")] = Field(description="A year or YYYY-YYYY.")
+    sector: Sector
+    note: Bilingual | None = None
+    sources: SourceIds
+
+    @property
+    def year(self) -> int:
+        """The year whose exchange rate converts this figure: the start of the period."""
+        return int(self.period[:4])
+
+
+class Compute(Model):
+    """A GPU plan or delivery, a national supercomputer, or a computing centre."""
+
+    id: Id
+    kind: Literal["gpu-plan", "gpu-delivery", "supercomputer", "computing-centre"]
+    label: Bilingual
+    status: Literal["plan", "delivered", "operational", "announced"]
+    gpus: Count | Unknown | None = Field(None, description="Number of GPUs or accelerators.")
+    bound: Bound = "exact"
+    petaflops: Quantity | None = Field(None, description="Peak performance in PFLOPS, where published.")
+    sector: Sector
+    date: PartialDate | Unknown = Field(description="When it was announced, delivered or is due.")
+    target_date: PartialDate | None = Field(None, description="When a plan is due to be met.")
+    note: Bilingual | None = None
+    sources: SourceIds
+
+
+class FoundationModel(Model):
+    id: Id
+    name: Text
+    organisation: Text
+    params_total: Quantity | Unknown = Field(description="Total parameters (e.g. 519B).")
+    params_active: Quantity | Unknown | None = Field(None, description="Active parameters per token for MoE models.")
+    bound: Bound = "exact"
+    architecture: Literal["dense", "moe", "unknown"] = "unknown"
+    origin: Literal["from-scratch", "derived", "unknown"]
+    base_model: Text | None = Field(None, description="For derived models: the model it continues.")
+    released: PartialDate | Unknown
+    status: Literal["released", "planned"] = "released"
+    note: Bilingual | None = None
+    sources: SourceIds
+
+
+class Instrument(Model):
+    id: Id
+    name: Bilingual
+    kind: Literal["law", "regulation", "executive-order", "guideline", "framework", "treaty", "institution"]
+    date: PartialDate | Unknown
+    summary: Bilingual
+    sources: SourceIds
+
+
+class Institution(Model):
+    id: Id
+    name: Bilingual
+    role: Bilingual
+    established: PartialDate | Unknown
+    sources: SourceIds
+
+
+class Regulation(Model):
+    approach: Literal["comprehensive-law", "sectoral-rules", "principles-based", "voluntary", "supranational", "executive-led"]
+    summary: Bilingual
+    instruments: list[Instrument] | Unknown
+    institutions: list[Institution] | Unknown
+
+
+class Milestone(Model):
+    id: Id
+    date: PartialDate
+    label: Bilingual
+    sources: SourceIds
+
+
+class Fact(Model):
+    """A figure or statement for a generic dimension such as talent or data."""
+
+    id: Id
+    label: Bilingual
+    value: Quantity | Unknown | None = None
+    unit: Bilingual | None = None
+    bound: Bound = "exact"
+    date: PartialDate | Unknown
+    sources: SourceIds
+
+
+class Country(Model):
+    """One jurisdiction: a country, the EU, or a subdivision such as us-ca."""
+
+    code: Code = Field(description="ISO 3166-1 alpha-2, eu, or ISO 3166-2, lower case; must match the file name.")
+    names: Names
+    region: Literal[
+        "east-asia",
+        "southeast-asia",
+        "south-asia",
+        "north-america",
+        "latin-america",
+        "europe",
+        "middle-east",
+        "africa",
+        "oceania",
+        "central-asia",
+    ]
+    as_of: Day = Field(description="When the file was last checked as a whole.")
+    archetype: Archetype | Unknown
+    summary: Bilingual | Unknown
+    documents: list[Document] | Unknown
+    funding: list[Funding] | Unknown
+    compute: list[Compute] | Unknown
+    models: list[FoundationModel] | Unknown
+    regulation: Regulation | Unknown
+    facts: dict[Id, list[Fact] | Unknown] = Field(
+        default_factory=dict, description="Generic dimensions (talent, data, …) keyed by dimension id."
+    )
+    timeline: list[Milestone] | Unknown
+    sources: list[Source]
+
+
+class Dimension(Model):
+    id: Id
+    label: Bilingual
+    description: Bilingual
+    kind: Literal["documents", "funding", "compute", "models", "regulation", "facts"] = Field(
+        description="Which part of a country file the dimension compares."
+    )
+
+
+class Dimensions(Model):
+    dimensions: list[Dimension]
+
+
+class FxRate(Model):
+    currency: Currency
+    year: int = Field(ge=PartialDate.MIN_YEAR, le=PartialDate.MAX_YEAR)
+    per_usd: float = Field(ge=1e-6, le=1e6, description="Units of the currency per US dollar, yearly average.")
+    source: Id
+
+
+class Fx(Model):
+    """Yearly average exchange rates to USD, so every amount can be compared in one unit."""
+
+    rates: list[FxRate]
+    sources: list[Source]
+
+
+def _check_slug(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value) or len(value) > 64:
+        raise PydanticCustomError(
+            "slug",
+            "slug {found} must be lower-case letters, digits and hyphens (at most 64), such as korea-sovereign-ai",
+            {"found": repr(value)},
+        )
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(_check_slug), Field(json_schema_extra={"pattern": ID_PATTERN})]
+
+
+class FrontMatter(Model):
+    """The ``---`` block at the top of an essay or page."""
+
+    title: Text
+    slug: Slug = Field(description="The page's address: essays/<slug>/; the English version has the same slug.")
+    lang: Literal["ko", "en"]
+    date: PartialDate
+    modified: PartialDate | None = None
+    summary: Text | None = None
+    countries: list[Code] = Field(default_factory=list, description="Country codes the essay is about.")
+    status: Literal["published", "draft"] = "published"
+
+    def metadata(self) -> dict[str, Any]:
+        """What Pelican gets: the keys given, dates as written (YYYY-MM-DD)."""
+        return {key: value for key, value in self.model_dump(exclude_none=True).items() if key in self.model_fields_set or key == "status"}
+
+
+class GlossaryTerm(Model):
+    id: Id
+    term: Bilingual
+    aliases: list[Text] = Field(default_factory=list, description="Other spellings marked up on first use (e.g. 독파모).")
+    definition: Bilingual
+
+
+class Glossary(Model):
+    terms: list[GlossaryTerm]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a country file, as published on the downloads page."""
+    schema = Country.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "sovereign-site country file"
+    schema["$comment"] = f"schema version {SCHEMA_VERSION}"
+    return schema
