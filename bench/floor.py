@@ -37,11 +37,12 @@ _started = time.perf_counter()
 
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
-from sovereign_site import charts  # noqa: E402
+from sovereign_site import charts, indicators  # noqa: E402
 from sovereign_site.data import schema  # noqa: E402
 from sovereign_site.data.dataset import load_dataset  # noqa: E402
 from sovereign_site.data.errors import Report  # noqa: E402
 from sovereign_site.pages import compare, downloads  # noqa: E402
+from sovereign_site.pages import indicators as indicator_views  # noqa: E402
 from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402
 from sovereign_site.pages.templating import install, lang_prefix  # noqa: E402
 from sovereign_site.prose import pipeline as md  # noqa: E402
@@ -124,12 +125,21 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
     for lang in LANGUAGES:
         t = catalogue.translator(lang)
         prefix = lang_prefix(lang)
-        base: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": essays[lang], "countries": ds.countries,
+        fixed = sorted(ds.countries, key=lambda c: (not (lang == "ko" and c.code == "kr"), c.code))
+        base: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": essays[lang], "countries": fixed,
                                 "dimensions": ds.dimensions, "settings_group_threshold": threshold}  # fmt: skip
         cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
+        ordered = {ind.id: indicators.table(ds, ind) for ind in ds.indicators}
+
+        def item_url(code: str, item: str, prefix: str = prefix) -> str:
+            return f"{prefix}countries/{code}/#item-{code}-{item}"
+
+        views = {
+            ind.id: {v.country.code: indicator_views.view(v, ind, lang, t, item_url) for v in ordered[ind.id]} for ind in ds.indicators
+        }
         chart_by_id = {c.id: c for c in charts.all_charts(ds, lang)}
         by_region: dict[str, list[Any]] = {}
-        for country in ds.countries:
+        for country in fixed:
             by_region.setdefault(country.region, []).append(country)
         regions = [compare.Region(r, t(f"region.{r}"), by_region[r]) for r in order if r in by_region]
         paged = len(ds.countries) > threshold
@@ -141,7 +151,7 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
         page("home", f"{prefix}index.html", base, "", charts=chart_by_id, cells=cells)
         page("countries", f"{prefix}countries/index.html", base, "countries/", cells=cells)
         for country in ds.countries:
-            neighbours = [c for c in by_region[country.region] if c.code != country.code][:12]
+            neighbours = [c for c in (by_region[country.region] if paged else fixed) if c.code != country.code]
             timeline: dict[str, Any] = {"lazy": {"timeline": lambda c=country, lang=lang: charts.timeline_chart(ds, lang, [c])}}
             if "lazy" not in country_source:  # the template still takes the chart itself
                 timeline = {"timeline": charts.timeline_chart(ds, lang, [country])}
@@ -157,7 +167,15 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             cells=cells,
             charts=chart_by_id,
             groups=[(r.label, r.members) for r in regions],
+            indicators=ds.indicators,
+            indicator_views=views,
+            fixed=fixed,
         )
+        for ind in ds.indicators:
+            page("indicator", f"{prefix}compare/indicators/{ind.id}/index.html", base, f"compare/indicators/{ind.id}/", indicator=ind,
+                 rows=[(v.country, views[ind.id][v.country.code]) for v in ordered[ind.id]],
+                 chart=charts.indicator_chart(ind, ordered[ind.id], lang) if ind.unit != "category" else None,
+                 other_indicators=ds.indicators)  # fmt: skip
         for region in region_pages:
             page(
                 "compare_region",

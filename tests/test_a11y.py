@@ -35,6 +35,7 @@ PAGE_TYPES = [
     ("countries/kr/", "country-kr"),
     ("compare/", "compare"),
     ("compare/funding/", "compare-funding"),
+    ("compare/indicators/public-ai-spending/", "indicator"),
     ("compare/regulation/", "compare-regulation"),
     ("compare/talent/", "compare-talent"),
     ("timeline/", "timeline"),

@@ -149,3 +149,16 @@ def test_no_cache_leaves_no_cache_folder(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p", essays=False, countries=["kr"])
     _build(project, tmp_path / "out", cache=False)
     assert not (project / ".sovereign-cache").exists()
+
+
+def test_the_salt_covers_the_whole_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change to any module (the schema, say) must start the cache afresh, not only a change to build/."""
+    import sovereign_site
+    from sovereign_site.build import cache as cache_module
+
+    roots: list[Path] = []
+    real = cache_module.tree_digest
+    monkeypatch.setattr(cache_module, "tree_digest", lambda *paths: roots.extend(paths) or real(*paths))
+    cache_module.salt_for({}, REPO / "templates")
+    assert Path(sovereign_site.__file__).parent in roots
+    assert (roots[0] / "data" / "schema.py").is_file()

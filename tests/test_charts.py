@@ -788,3 +788,34 @@ def test_no_text_runs_off_the_chart(ds: Dataset, lang: str, page: Any) -> None:
             }"""
         )
         assert not outside, (chart.id, outside[:5])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_national_targets_and_single_systems_never_share_an_axis(ds: Dataset, lang: str) -> None:
+    """/compare/compute/: systems in one panel, national targets and announcements in another, both linear."""
+    chart = charts.compute_chart(ds, lang)
+    svg = str(chart.svg)
+    panels = svg.split('class="strong panel"')
+    assert len(panels) == 4, "systems, targets and petaflops: three panels"
+    systems, targets, petaflops = panels[1], panels[2], panels[3]
+    # Bars carry the value they were drawn from: the 50,000 target and NVIDIA's 260,000 sit with the plans only.
+    assert 'data-value="50000"' in targets and 'data-value="260000"' in targets
+    assert 'data-value="50000"' not in systems and 'data-value="260000"' not in systems
+    assert 'data-value="5448"' in systems  # Isambard-AI, in operation
+    # China's nationwide 300 EFLOPS target is not drawn against one supercomputer's 614 PF.
+    assert 'data-value="614"' in petaflops and 'data-value="300000"' not in petaflops
+    axis = "선형 눈금" if lang == "ko" else "linear scale"
+    axes = svg.split("</desc>", 1)[1]  # the description says it too
+    assert axes.count(axis) == 3 and ("로그" not in svg if lang == "ko" else "log scale" not in svg)
+
+
+def test_the_funding_chart_says_its_scale_is_log_in_its_title(ds: Dataset) -> None:
+    assert charts.funding_chart(ds, "en").title.endswith("(log scale)")
+    assert "로그 눈금" in charts.funding_chart(ds, "ko").title
+
+
+def test_a_linear_scale_keeps_ratios() -> None:
+    scale = charts.svg._LinearScale.around([5448, 260000], 0, 100)
+    assert scale(0) == 0 and scale(scale.hi) == 100
+    assert scale(260000) / scale(5448) == pytest.approx(260000 / 5448)
+    assert scale.ticks()[0] == 0 and scale.ticks()[-1] == scale.hi >= 260000

@@ -27,9 +27,10 @@ def test_picker_builds_columns_and_a_permalink(page, site_url: str) -> None:
     # The full matrix gives way to the chosen columns.
     assert page.locator("#matrix").is_hidden()
     # One row per dimension, and cells link to the country's section.
-    dims = json.loads(page.context.request.get(site_url + "/data/compare-ko.json").text())["dimensions"]
-    assert page.locator(".picker-result tbody tr").count() == len(dims)
-    first_cell = page.locator(".picker-result tbody tr").first.locator("td a").first
+    data = json.loads(page.context.request.get(site_url + "/data/compare-ko.json").text())
+    dims = data["dimensions"]
+    assert page.locator(".picker-result tbody tr").count() == len(data["indicators"]) + len(dims)
+    first_cell = page.locator(".picker-result tbody tr:not(.indicator-row)").first.locator("td a").first
     assert first_cell.get_attribute("href").endswith("/countries/kr/#dim-" + dims[0]["id"])
     screenshot(page, "compare-picker-desktop")
 
@@ -68,7 +69,7 @@ def test_without_javascript_the_full_matrix_shows(browser, site_url: str) -> Non
     page.goto(site_url + "/compare/?c=kr,fr")
     assert page.locator("#picker").is_hidden()
     rows = page.locator("#matrix tbody tr").evaluate_all("els => els.map(e => e.dataset.code)")
-    assert rows == ["cn", "fr", "gb", "kr", "sg", "us"]
+    assert rows == ["kr", "cn", "fr", "gb", "sg", "us"]  # the fixed order: Korea first on Korean pages, then by code
     context.close()
 
 
@@ -112,3 +113,50 @@ def test_phone_screenshots_of_compare_and_a_chart(browser, site_url: str) -> Non
 
 def _page_overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _indicator_cells(page, row: int) -> list[dict]:
+    return (
+        page.locator(".picker-result tbody tr.indicator-row")
+        .nth(row)
+        .locator("td")
+        .evaluate_all(
+            "tds => tds.map(td => ({value: td.querySelector('.ind-value').textContent,"
+            " chips: [...td.querySelectorAll('.chip')].map(c => [c.className.replace('chip chip-', ''), c.textContent])}))"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "kr_value", "kr_chips", "fr_value", "fr_chips"),
+    [
+        ("", "약 71억 달러", [["status", "예산"], ["sector", "공공"], ["period", "2026년"]],
+         "약 3억 2,400만 달러", [["status", "계획"], ["sector", "공공"], ["period", "2025년"], ["partial", "부분 합계"]]),
+        ("en/", "about $7.1 billion", [["status", "budgeted"], ["sector", "Public"], ["period", "2026"]],
+         "about $324 million", [["status", "planned"], ["sector", "Public"], ["period", "2025"], ["partial", "partial"]]),
+    ],
+)  # fmt: skip
+def test_picker_answers_korea_against_france_like_for_like(
+    page, site_url: str, prefix: str, kr_value: str, kr_chips: list, fr_value: str, fr_chips: list
+) -> None:
+    """/compare/?c=kr,fr: public AI money per year with its status, sector and period, and compute in operation apart from plans."""
+    page.goto(f"{site_url}/{prefix}compare/?c=kr,fr")
+    page.wait_for_selector(".picker-result tr.indicator-row")
+    rows = page.locator(".picker-result tbody tr.indicator-row th").all_inner_texts()
+    assert rows[:3] == (["연간 공공 AI 지출", "민간·외국 투자 약속", "가동 중인 연산 자원과 계획"] if not prefix
+                        else ["Public AI spending per year", "Private and foreign commitments", "Compute in operation and planned"])  # fmt: skip
+    kr, fr = _indicator_cells(page, 0)
+    assert (kr["value"], kr["chips"]) == (kr_value, kr_chips)
+    assert (fr["value"], fr["chips"]) == (fr_value, fr_chips)
+    # Per person, from the same row's details, and the row links to the indicator's own page.
+    details = page.locator(".picker-result tbody tr.indicator-row").first.locator("td").first.locator(".ind-details li").all_inner_texts()
+    assert details[0] == ("1인당 약 137 달러(2024년 인구)" if not prefix else "about $137 per person (2024 population)")
+    href = page.locator(".picker-result tbody tr.indicator-row th a").first.get_attribute("href")
+    assert href.endswith(f"/{prefix}compare/indicators/public-ai-spending/")
+    # Compute: nothing in operation is sourced for either, so both say unknown; plans are shown apart, never added.
+    kr_compute, fr_compute = _indicator_cells(page, 2)
+    assert kr_compute["value"] == fr_compute["value"] == ("알 수 없음" if not prefix else "unknown")
+    plans = page.locator(".picker-result tbody tr.indicator-row").nth(2).locator("td").first.locator(".ind-details li").all_inner_texts()
+    assert any(("가장 큰 계획" if not prefix else "Largest plan") in line for line in plans)
+    if not prefix:
+        screenshot(page, "compare-kr-fr-desktop")

@@ -260,3 +260,82 @@ def test_serve_answers_404_to_an_overlong_path_segment(served: int) -> None:
     status, _ = _request(served, "/" + "a" * 300 + "/index.html", f"127.0.0.1:{served}")
     assert status == 404
     assert _request(served, "/", f"127.0.0.1:{served}")[0] == 200  # still serving
+
+
+# --- cases a root user cannot make for real: simulated in process ---------------------------------
+
+
+def test_an_unreadable_file_is_named_not_a_traceback(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run as root, for whom chmod 000 changes nothing; the read itself is made to fail."""
+    import errno
+
+    from sovereign_site.validate import validate
+
+    target = project / "content" / "countries" / "kr.yaml"
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", ENV["SOURCE_DATE_EPOCH"])
+    problems = [str(p) for p in validate(project)]
+    assert any(p.startswith("content/countries/kr.yaml: error: cannot read the file: Permission denied") for p in problems), problems
+
+
+def test_new_country_on_a_read_only_disk_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from sovereign_site.cli import main
+
+    real_open = Path.open
+
+    def read_only(self: Path, mode: str = "r", *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if "x" in mode or "w" in mode:
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_open(self, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", read_only)
+    result = CliRunner().invoke(main, ["new-country", "--project", str(project), "jp"])
+    assert (result.exit_code == 1 and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert "cannot write" in result.output and "Read-only file system" in result.output
+    assert not (project / "content" / "countries" / "jp.yaml").exists()
+
+
+@pytest.mark.parametrize("rate", ["1e-320", "1e309", "0"])
+def test_an_absurd_exchange_rate_is_refused(project: Path, rate: str) -> None:
+    fx = project / "content" / "fx.yaml"
+    text = fx.read_text(encoding="utf-8")
+    first = re.search(r"per_usd: ([0-9.]+)", text)
+    assert first
+    fx.write_text(text[: first.start(1)] + rate + text[first.end(1) :], encoding="utf-8")
+    line = text[: first.start()].count("\n") + 1
+    _one_problem(_validate(project), f"content/fx.yaml:{line}", "rates.")
+
+
+def test_two_pages_with_one_slug_are_refused(project: Path) -> None:
+    pages = project / "content" / "pages"
+    about = next(pages.glob("*.md"))
+    (pages / "copy.md").write_text(about.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _validate(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(
+        r"^content/pages/(copy|about)\.md:\d+: error: slug: slug 'about' \((ko|en)\) is already used by content/pages/about",
+        result.stderr,
+        re.M,
+    ), result.stderr
+
+
+def test_a_build_without_essays_dates_its_essay_feed_from_the_data(project: Path, tmp_path: Path) -> None:
+    """Pelican stamps an empty feed with the clock; ours carries the dataset's date, so builds reproduce."""
+    for essay in (project / "content" / "essays").glob("*.md"):
+        essay.unlink()
+    out = tmp_path / "out"
+    assert run_cli("build", "--no-search", "--output", str(out), cwd=project, env=ENV).returncode == 0
+    feed = (out / "feeds" / "essays.atom.xml").read_text(encoding="utf-8")
+    as_of = re.search(r"^as_of: (\S+)", (project / "content" / "countries" / "kr.yaml").read_text(encoding="utf-8"), re.M)
+    assert as_of and f"<updated>{as_of.group(1)}T00:00:00+00:00</updated>" in feed, feed

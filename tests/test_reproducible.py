@@ -124,7 +124,7 @@ def test_a_git_checkout_builds_the_same_bytes_on_two_different_days(tmp_path: Pa
     differ = sorted(name for name in outs[0] if outs[0][name] != outs[1][name])
     assert differ == [], f"the clock leaked into: {differ}"
     feed = (tmp_path / "2027" / "site" / "feeds" / "data.atom.xml").read_text(encoding="utf-8")
-    assert "<updated>2026-01-02T03:04:05Z</updated>" in feed, "the data feed's dates come from the commit"
+    assert "<updated>2026-01-02T03:04:05+00:00</updated>" in feed, "the data feed's dates come from the commit"
 
 
 def test_outside_git_the_data_feed_dates_are_the_files_as_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,5 +144,5 @@ def test_outside_git_the_data_feed_dates_are_the_files_as_of(tmp_path: Path, mon
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     feed = (out / "feeds" / "data.atom.xml").read_text(encoding="utf-8")
-    assert feed.count("<updated>2025-02-03T00:00:00Z</updated>") == 2, feed  # the feed's and the entry's
+    assert feed.count("<updated>2025-02-03T00:00:00+00:00</updated>") == 2, feed  # the feed's and the entry's
     assert "2031" not in feed

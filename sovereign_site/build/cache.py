@@ -138,7 +138,7 @@ def salt_for(settings: dict[str, Any], theme: Path) -> str:
     """What every cache key depends on: package code and version, templates, settings."""
     from .. import __version__
 
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the whole sovereign_site package, not only build/
     relevant = []
     for name, value in sorted(settings.items()):
         if name.isupper() and not name.startswith("_") and name not in _NOT_IN_OUTPUT:

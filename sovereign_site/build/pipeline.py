@@ -28,8 +28,10 @@ from typing import Any
 from . import output as output_folder
 from .. import parallel
 from .cache import BuildCache, salt_for
+from .interrupts import Interrupts, pause_for_tests
 from .search import run_pagefind
-from ..data.dataset import load_dataset
+from .. import indicators
+from ..data.dataset import Dataset, load_dataset
 from ..data.errors import ContentError, Problem, Report
 from ..prose.frontmatter import check_slugs
 from ..state import STATE_KEY, BuildState, source_date
@@ -94,6 +96,20 @@ def open_cache(root: Path, settings: dict[str, Any], theme: Path, enabled: bool,
     return cache
 
 
+def warn_weak_inputs(dataset: Dataset, content: Path, report: Report) -> None:
+    """A figure shown on the compare and indicator pages that rests only on secondary sources is a warning."""
+    for country, item_id, sources in indicators.weak_inputs(dataset):
+        path = content / "countries" / f"{country.code}.yaml"
+        try:
+            lines = path.read_text(encoding="utf-8").split("\n")
+            line = next((n for n, row in enumerate(lines, 1) if row.strip() == f"- id: {item_id}"), None)
+        except OSError:
+            line = None
+        report.warn(
+            path, line, f"'{item_id}' is shown on the comparison pages but rests only on secondary sources ({', '.join(sources)}); cite a primary or press source", field="sources"
+        )
+
+
 def prepare(
     root: Path,
     overrides: dict[str, Any] | None = None,
@@ -117,6 +133,8 @@ def prepare(
         parse_many=parallel.parser(parallel.workers(settings.get("SOVEREIGN_WORKERS"))),
     )
     report = dataset.report or Report(root)
+    if settings.get("SOVEREIGN_CHECK_SOURCE_KINDS", False):
+        warn_weak_inputs(dataset, content, report)
     if strict:
         report.raise_if_errors(strict=True)
     state = BuildState(root, content, theme, dataset, report, settings.get("SITEURL", ""), strict, cache=cache)
@@ -218,7 +236,7 @@ def _build_locked(
     # walking its hundred thousand objects on every collection (10 % of a large
     # build) and stops touching their pages, which forked workers share.
     gc.freeze()
-    interrupts = _Interrupts()
+    interrupts = Interrupts()
     try:
         interrupts.__enter__()
         say("Rendering pages…")
@@ -230,7 +248,7 @@ def _build_locked(
                 [Problem(str(state.content), None, None, f"Pelican: {m}") for m in counter.messages]
                 + [Problem(str(output), None, None, f"could not write the site: {m}") for m in copies.messages]
             )
-        _pause_for_tests()
+        pause_for_tests()
         search_seconds = 0.0
         if search:
             say("Indexing for search…")
@@ -261,51 +279,6 @@ def _build_locked(
     return BuildResult(
         output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings
     )
-
-
-class _Interrupts:
-    """Remember a Ctrl-C even when Python drops the KeyboardInterrupt it raised.
-
-    An interrupt that lands inside a finaliser or a logging lock is printed as
-    "Exception ignored" and lost; the build would then go on and publish. The
-    handler still raises at once, and ``check()`` raises again before publishing.
-    """
-
-    def __init__(self) -> None:
-        self.seen = False
-        self.previous: Any = None
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        self.seen = True
-        raise KeyboardInterrupt
-
-    def __enter__(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handler)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-            self.previous = None
-
-    def check(self) -> None:
-        if self.seen:
-            raise KeyboardInterrupt
-
-
-def _pause_for_tests() -> None:
-    """A test hook: with SOVEREIGN_TEST_PAUSE set to a file path, stop after rendering, before publishing.
-
-    The build writes its pid to that file and waits up to two minutes, so a test can
-    interrupt or kill it at exactly this point instead of racing a fast build.
-    """
-    marker = os.environ.get("SOVEREIGN_TEST_PAUSE")
-    if not marker:
-        return
-    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 # Stylesheets and scripts a page loads. Matching whole <link>/<script> tags (not every

@@ -11,6 +11,7 @@ from .archetypes import archetype_chart
 from .base import LANGS, Chart, message_keys
 from .compute import compute_chart
 from .funding import funding_chart
+from .indicator import indicator_chart
 from .models import models_chart
 from .timeline import timeline_chart
 
@@ -21,6 +22,7 @@ __all__ = [
     "archetype_chart",
     "compute_chart",
     "funding_chart",
+    "indicator_chart",
     "message_keys",
     "models_chart",
     "timeline_chart",

@@ -22,6 +22,7 @@ from .base import (
 from .svg import (
     _f,
     _fit,
+    _LinearScale,
     _LogScale,
     _Svg,
     _Swatch,
@@ -58,15 +59,16 @@ def _bar_panel(
     axis_label: str,
     tick_label: Callable[[float], str],
     lang: str,
+    linear: bool = False,
 ) -> float:
-    """Horizontal bars on a log axis, grouped by country, each bar's label on the line above it.
+    """Horizontal bars, grouped by country, each bar's label on the line above it; a log axis unless ``linear``.
 
     Labels above the bars (not beside them) give long Korean and English labels the full width,
     which is what keeps them readable on a phone.
     """
     values = [v for g in groups for b in g.bars for v in (b.value, b.value_max or b.value)]
     x0, x1 = MARGIN, WIDTH - MARGIN
-    scale = _LogScale.around(values, x0, x1)
+    scale: _LogScale | _LinearScale = (_LinearScale if linear else _LogScale).around(values, x0, x1)
     svg.text(x0, y + 15, axis_label, size=FS_AXIS, cls="axis muted")
     y += 24
     ticks = scale.ticks()

@@ -114,16 +114,27 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
         assert item.petaflops is not None
         return fmt.with_bound(_t("compute.pflops", lang, n=fmt.number(item.petaflops, lang, 1)), item.bound, lang)
 
-    gpu_groups, gpu_rest, st1, b1 = _compute_groups(ds.countries, _gpus, gpu_text, hatch, lang, lambda v: fmt.count(v, lang, "exact", unit))
+    def systems(value: Callable[[Compute], float | None]) -> Callable[[Compute], float | None]:
+        return lambda i: value(i) if i.kind != "gpu-plan" else None
+
+    def targets(value: Callable[[Compute], float | None]) -> Callable[[Compute], float | None]:
+        return lambda i: value(i) if i.kind == "gpu-plan" else None
+
+    # A nationwide target and a single system never share an axis: systems and purchases in one
+    # panel, national targets and announcements in another, each on its own linear scale.
+    others = lambda v: fmt.count(v, lang, "exact", unit)  # noqa: E731
+    gpu_groups, gpu_rest, st1, b1 = _compute_groups(ds.countries, systems(_gpus), gpu_text, hatch, lang, others)
+    plan_groups, plan_rest, st3, b3 = _compute_groups(ds.countries, targets(_gpus), gpu_text, hatch, lang, others)
     pf_groups, pf_rest, st2, b2 = _compute_groups(
         ds.countries,
-        lambda i: i.petaflops if i.petaflops else None,
+        systems(lambda i: i.petaflops if i.petaflops else None),
         pf_text,
         hatch,
         lang,
         lambda v: _t("compute.pflops", lang, n=fmt.number(v, lang, 1)),
     )
-    statuses, bounds = st1 | st2, b1 | b2
+    statuses, bounds = st1 | st2 | st3, b1 | b2 | b3
+    gpu_rest += plan_rest
 
     legend = []
     if "delivered" in statuses:
@@ -134,14 +145,17 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
         legend.append(_Swatch("rect", "bar others", _t("legend.others", lang)))
     legend += _bound_swatches(bounds, lang)
     y = _legend(svg, 4, legend) if legend else 8
-    if not gpu_groups and not pf_groups:
+    if not gpu_groups and not plan_groups and not pf_groups:
         y = _no_data(svg, y, lang)
     if gpu_groups:
         svg.text(MARGIN, y + 20, _t("compute.panel_gpus", lang), size=FS_HEAD + 2, cls="strong panel")
-        y = _bar_panel(svg, y + 30, gpu_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang)
+        y = _bar_panel(svg, y + 30, gpu_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang, linear=True)
+    if plan_groups:
+        svg.text(MARGIN, y + 28, _t("compute.panel_plans", lang), size=FS_HEAD + 2, cls="strong panel")
+        y = _bar_panel(svg, y + 38, plan_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang, linear=True)
     if pf_groups:
         svg.text(MARGIN, y + 28, _t("compute.panel_pflops", lang), size=FS_HEAD + 2, cls="strong panel")
-        y = _bar_panel(svg, y + 38, pf_groups, _t("compute.axis_pflops", lang), lambda v: fmt.short(v, lang), lang)
+        y = _bar_panel(svg, y + 38, pf_groups, _t("compute.axis_pflops", lang), lambda v: fmt.short(v, lang), lang, linear=True)
 
     columns = [
         _t(f"compute.col.{k}", lang) for k in ("country", "item", "kind", "status", "gpus", "pflops", "date", "target", "sector", "note")
@@ -171,11 +185,11 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
                 ]
             )
 
-    notes = [_t("compute.note.not_summed", lang)]
+    notes = [_t("compute.note.not_summed", lang), _t("compute.note.apart", lang)]
     notes += _bound_notes(bounds, lang)
     if gpu_rest or pf_rest:
         notes.append(_t("compute.note.others", lang, top=TOP_N))
-    if any(g.hidden for g in gpu_groups + pf_groups):
+    if any(g.hidden for g in gpu_groups + plan_groups + pf_groups):
         notes.append(_t("chart.note.hidden_items", lang, n=MAX_ITEMS_PER_COUNTRY))
     unknown = sum(1 for c in ds.countries for i in _listed(c.compute) if i.gpus == UNKNOWN)
     unknown += sum(1 for c in ds.countries if c.compute == UNKNOWN)

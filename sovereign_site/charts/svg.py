@@ -210,6 +210,39 @@ class _LogScale:
 
 
 @dataclass(frozen=True)
+class _LinearScale:
+    """Maps a value to a coordinate on a linear axis from zero: the ratio of two bars is the ratio of their values."""
+
+    lo: float
+    hi: float
+    a: float
+    b: float
+
+    @classmethod
+    def around(cls, values: Iterable[float], a: float, b: float, headroom: bool = False) -> _LinearScale:
+        top = max([v for v in values if v > 0], default=1.0)
+        step = 10 ** math.floor(math.log10(top))
+        for factor in (1, 2, 2.5, 5, 10):
+            if top / (step * factor) <= 5:
+                step *= factor
+                break
+        return cls(0.0, step * math.ceil(top / step - 1e-9), a, b)
+
+    def __call__(self, value: float) -> float:
+        value = min(max(value, self.lo), self.hi)
+        return self.a + (value - self.lo) / (self.hi - self.lo) * (self.b - self.a)
+
+    def ticks(self) -> list[float]:
+        n = 5 if self.hi > 0 else 1
+        for count in (5, 4, 2, 1):
+            step = self.hi / count
+            if abs(step - round(step, 10)) < 1e-9:
+                n = count
+                break
+        return [self.hi * k / n for k in range(n + 1)]
+
+
+@dataclass(frozen=True)
 class _DateScale:
     start: dt.date
     end: dt.date

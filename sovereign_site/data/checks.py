@@ -65,6 +65,7 @@ def check_country(country: schema.Country, doc: Document, report: Report, fx: sc
             if item.currency not in have:
                 line, column = doc.locate(("funding", i, "currency"))
                 report.error(doc.path, line, f"no exchange rate for {item.currency} in content/fx.yaml", column, f"funding.{i}.currency")
+    _check_references(country, doc, report)
     for key in ("documents", "funding", "compute", "models", "timeline", "regulation", "summary", "archetype"):
         if getattr(country, key) == schema.UNKNOWN:
             line, column = doc.locate((key,))
@@ -122,3 +123,23 @@ def _mappings(value: Any) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
 
 def _dotted(path: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in path)
+
+
+def _check_references(country: schema.Country, doc: Document, report: Report) -> None:
+    """Ids that point at other items in the file must name one: the main strategy, the key document, part_of."""
+    documents = {d.id for d in country.documents} if isinstance(country.documents, list) else set()
+
+    def need(ids: set[str], value: str | None, path: tuple[Any, ...], what: str) -> None:
+        if value is not None and value != schema.UNKNOWN and value not in ids:
+            line, column = doc.locate(path)
+            report.error(doc.path, line, f"'{value}' is not the id of {what} in this file", column, _dotted(path))
+
+    need(documents, country.main_strategy, ("main_strategy",), "a document")
+    if not isinstance(country.regulation, str):
+        need(documents, country.regulation.key_document, ("regulation", "key_document"), "a document")
+    for key in ("funding", "compute"):
+        items = getattr(country, key)
+        if isinstance(items, list):
+            ids = {item.id for item in items}
+            for i, item in enumerate(items):
+                need(ids - {item.id}, item.part_of, (key, i, "part_of"), f"another {key} item")

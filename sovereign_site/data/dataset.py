@@ -45,6 +45,8 @@ class Dataset:
     #: Relative path and content hash of every file read, for the dataset version.
     files: dict[str, str] = field(default_factory=dict)
     report: Report | None = None
+    #: The like-for-like indicators (content/indicators.yaml; none when the file is absent).
+    indicators: list[schema.Indicator] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_code = {c.code: c for c in self.countries}
@@ -142,6 +144,7 @@ def _load(content: Path, max_source_age_days: int, today: dt.date, cache: Memo |
     dimensions, _ = read(content / "dimensions.yaml", schema.Dimensions)
     fx, fx_doc = read(content / "fx.yaml", schema.Fx)
     glossary, _ = read(content / "glossary.yaml", schema.Glossary)
+    indicators = read(content / "indicators.yaml", schema.Indicators)[0] if (content / "indicators.yaml").exists() else None
 
     countries: list[schema.Country] = []
     seen: dict[str, Path] = {}
@@ -201,7 +204,7 @@ def _load(content: Path, max_source_age_days: int, today: dt.date, cache: Memo |
     report.raise_if_errors()
     assert dimensions is not None and fx is not None and glossary is not None
     countries.sort(key=lambda c: c.code)
-    return Dataset(countries, dimensions.dimensions, fx, glossary, files, report)
+    return Dataset(countries, dimensions.dimensions, fx, glossary, files, report, indicators.indicators if indicators else [])
 
 
 def parse(path: Path) -> Parsed:

@@ -71,6 +71,14 @@ class Source(Model):
     published: PartialDate | Unknown = Field(description="When the source was published.")
     accessed: Day = Field(description="When we last checked the source (YYYY-MM-DD).")
     lang: Literal["ko", "en", "zh", "fr", "other"] | None = None
+    title_en: Text | None = Field(None, description="An English translation of a title in another language.")
+    title_ko: Text | None = Field(None, description="A Korean translation of a title in another language.")
+    locator: Text | None = Field(None, description="Where in the source the figure stands: page, section, table or paragraph.")
+    kind: Literal["primary", "press", "secondary"] | None = Field(
+        None,
+        description="primary: a government, legislature, regulator or the organisation's own release; press: an established news outlet; secondary: an aggregator, a wiki, a blog.",
+    )
+    note: Text | None = Field(None, description="What was checked, or why a field could not be.")
 
 
 class Archetype(Model):
@@ -103,6 +111,8 @@ class Document(Model):
 
 
 Sector = Literal["public", "private", "mixed"]
+#: What a money figure is: spent, in a budget (proposed or passed), a plan's envelope, or a pledge.
+FundingStatus = Literal["actual", "budgeted", "planned", "pledged"]
 
 
 class Funding(Model):
@@ -116,8 +126,21 @@ class Funding(Model):
     currency: Currency
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{4})?$")] = Field(description="A year or YYYY-YYYY.")
     sector: Sector
+    status: FundingStatus | Unknown = Field("unknown", description="actual, budgeted, planned or pledged.")
+    scope: Literal["ai-total", "ai", "broader"] = Field(
+        "ai",
+        description="ai-total: a government's whole AI budget for the period; ai: one AI programme; "
+        "broader: a programme that covers AI among other things (semiconductors, a whole plan).",
+    )
+    part_of: Id | None = Field(None, description="The id of another funding item that already includes this money (never add the two).")
     note: Bilingual | None = None
     sources: SourceIds
+
+    @property
+    def years(self) -> list[int]:
+        """The years the period covers: [2026], or 2024 to 2029."""
+        first, _, last = self.period.partition("-")
+        return list(range(int(first), int(last or first) + 1))
 
     @property
     def year(self) -> int:
@@ -138,6 +161,9 @@ class Compute(Model):
     sector: Sector
     date: PartialDate | Unknown = Field(description="When it was announced, delivered or is due.")
     target_date: PartialDate | None = Field(None, description="When a plan is due to be met.")
+    accelerator: Text | None = Field(None, description="The chip, where the source names it (H100, GH200, GB200…).")
+    unit: Bilingual | None = Field(None, description="What ``gpus`` counts, where the source counts something else (superchips, systems).")
+    part_of: Id | None = Field(None, description="The id of another compute item (a national target, say) that already counts these.")
     note: Bilingual | None = None
     sources: SourceIds
 
@@ -177,6 +203,7 @@ class Institution(Model):
 
 class Regulation(Model):
     approach: Literal["comprehensive-law", "sectoral-rules", "principles-based", "voluntary", "supranational", "executive-led"]
+    key_document: Id | None = Field(None, description="The id of the document that gives AI rules their legal basis here.")
     summary: Bilingual
     instruments: list[Instrument] | Unknown
     institutions: list[Institution] | Unknown
@@ -201,6 +228,32 @@ class Fact(Model):
     sources: SourceIds
 
 
+class Population(Model):
+    value: Quantity | Unknown
+    bound: Bound = "exact"
+    year: int = Field(ge=PartialDate.MIN_YEAR, le=PartialDate.MAX_YEAR)
+    note: Text | None = None
+    sources: list[Id] = Field(default_factory=list)
+
+
+class Gdp(Model):
+    """Nominal GDP in current prices, in the currency the source gives (converted at that year's rate)."""
+
+    value: Quantity | Unknown
+    currency: Currency
+    bound: Bound = "exact"
+    year: int = Field(ge=PartialDate.MIN_YEAR, le=PartialDate.MAX_YEAR)
+    note: Text | None = None
+    sources: list[Id] = Field(default_factory=list)
+
+
+class Economy(Model):
+    """Population and GDP, so that money can be compared per person and as a share of the economy."""
+
+    population: Population | Unknown = "unknown"
+    gdp: Gdp | Unknown = "unknown"
+
+
 class Country(Model):
     """One jurisdiction: a country, the EU, or a subdivision such as us-ca."""
 
@@ -219,6 +272,10 @@ class Country(Model):
         "central-asia",
     ]
     as_of: Day = Field(description="When the file was last checked as a whole.")
+    main_strategy: Id | Unknown | None = Field(
+        None, description="The id of the document that is the national AI strategy in force; newer documents are listed under it."
+    )
+    economy: Economy | Unknown = "unknown"
     archetype: Archetype | Unknown
     summary: Bilingual | Unknown
     documents: list[Document] | Unknown
@@ -288,6 +345,22 @@ class FrontMatter(Model):
     def metadata(self) -> dict[str, Any]:
         """What Pelican gets: the keys given, dates as written (YYYY-MM-DD)."""
         return {key: value for key, value in self.model_dump(exclude_none=True).items() if key in self.model_fields_set or key == "status"}
+
+
+class Indicator(Model):
+    """A like-for-like indicator, declared as data; ``indicators.py`` computes it by its ``method``."""
+
+    id: Id
+    method: Literal["public-spending-per-year", "private-commitments", "compute-operating-vs-planned", "sovereign-models", "legal-basis"]
+    unit: Literal["usd-per-year", "usd", "gpus", "models", "category"]
+    name: Bilingual
+    definition: Bilingual
+    how: Bilingual = Field(description="The method: which items count, how they are annualised and converted.")
+    caveats: list[Bilingual] = Field(default_factory=list)
+
+
+class Indicators(Model):
+    indicators: list[Indicator]
 
 
 class GlossaryTerm(Model):

@@ -98,7 +98,9 @@ def cell(ds: Dataset, country: Country, dimension: Dimension, lang: str, t: Tran
         if more:
             text += t("cell.more_models", n=more)
     elif kind == "documents":
-        latest = max(items, key=lambda d: (_doc_date(d) is not None, _doc_date(d) or PartialDate(1)))
+        # The main national strategy, where the file names one; else the newest document.
+        main = next((d for d in items if d.id == country.main_strategy), None)
+        latest = main or max(items, key=lambda d: (_doc_date(d) is not None, _doc_date(d) or PartialDate(1)))
         when = _doc_date(latest)
         text = f"{latest.title.get(lang)} ({fmt.date(when, lang)})" if when else latest.title.get(lang)
         more = len(items) - 1

@@ -186,12 +186,14 @@ def listing(ds: Dataset) -> list[dict[str, Any]]:
     return entries
 
 
-def picker_json(ds: Dataset, lang: str, cells: dict[str, dict[str, Cell]], t: Any) -> str:
-    """What the side-by-side picker needs: names, links and one-line cells, in one language."""
+def picker_json(ds: Dataset, lang: str, cells: dict[str, dict[str, Cell]], t: Any, views: dict[str, dict[str, Any]] | None = None) -> str:
+    """What the side-by-side picker needs: names, links, indicator values and one-line cells, in one language."""
     prefix = "" if lang == "ko" else f"{lang}/"
+    views = views or {}
     return _json(
         {
             "lang": lang,
+            "indicators": [{"id": i.id, "label": i.name.get(lang), "url": f"{prefix}compare/indicators/{i.id}/"} for i in ds.indicators],
             "dimensions": [{"id": d.id, "label": d.label.get(lang)} for d in ds.dimensions],
             "countries": [
                 {
@@ -199,9 +201,59 @@ def picker_json(ds: Dataset, lang: str, cells: dict[str, dict[str, Cell]], t: An
                     "name": c.names.ko if lang == "ko" else c.names.en,
                     "url": f"{prefix}countries/{c.code}/",
                     "cells": {d: {"text": cell.text, "state": cell.state} for d, cell in cells[c.code].items()},
+                    "indicators": {
+                        i: {k: v[c.code][k] for k in ("text", "known", "chips", "details", "reason")}
+                        for i, v in views.items()
+                        if c.code in v
+                    },
                 }
                 for c in ds.countries
             ],
         },
         indent=None,
     )
+
+
+INDICATOR_COLUMNS = [
+    "indicator", "country", "value", "unit", "bound", "statuses", "sector", "period", "partial", "reason",
+    "per_person_usd", "share_of_gdp", "category", "inputs",
+]  # fmt: skip
+
+
+def _indicator_rows(values: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "country": v.country.code,
+            "value": v.amount,
+            "bound": v.bound,
+            "statuses": v.statuses,
+            "sector": v.sector,
+            "period": v.period,
+            "partial": v.partial,
+            "reason": v.reason,
+            "per_person_usd": v.details.get("per_person"),
+            "share_of_gdp": v.details.get("share_of_gdp"),
+            "category": v.category,
+            "inputs": v.inputs,
+        }
+        for v in values
+    ]
+
+
+def indicator_json(indicator: schema.Indicator, values: list[Any]) -> str:
+    """One indicator with its definition, method and caveats in both languages, and every country's value and inputs."""
+    meta = indicator.model_dump(mode="json")
+    return _json({**meta, "values": _indicator_rows(values)}, indent=1)
+
+
+def indicator_csv(indicator: schema.Indicator, values: list[Any]) -> str:
+    """The same as a spreadsheet: one row a country, inputs as item ids (the JSON has the definition and method)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INDICATOR_COLUMNS)
+    for row in _indicator_rows(values):
+        cells = [indicator.id, row["country"], _num(row["value"]), indicator.unit, row["bound"], " ".join(row["statuses"]), row["sector"] or "",
+                 row["period"] or "", "yes" if row["partial"] else "no", row["reason"] or "", _num(row["per_person_usd"]),
+                 "" if row["share_of_gdp"] is None else f"{row['share_of_gdp']:.6g}", row["category"] or "", " ".join(row["inputs"])]  # fmt: skip
+        writer.writerow([safe_cell(c) for c in cells])
+    return buffer.getvalue()

@@ -8,10 +8,13 @@ never from the clock, so two builds of one commit are identical.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
+
+import feedgenerator
 
 from ..data.dataset import Dataset
 
@@ -41,43 +44,49 @@ def file_history(content: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
 
 
 def _iso(value: dt.date | dt.datetime) -> str:
+    """RFC 3339 in UTC, as feedgenerator writes it: 2026-01-02T03:04:05+00:00."""
+    return _utc(value).isoformat()
+
+
+def _utc(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{value.isoformat()}T00:00:00Z"
+        return value.astimezone(dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def data_feed(ds: Dataset, state: BuildState) -> str:
+    """The Atom feed of dataset changes, written by feedgenerator (Pelican's own feed library)."""
     history = file_history(state.content)
     site = state.site_url.rstrip("/")
     entries = []
     for country in ds.countries:
         first, last = history.get(f"{country.code}.yaml", (country.as_of, country.as_of))
+        entries.append((_utc(last), _utc(first), country))
+    entries.sort(key=lambda e: (e[0], e[2].code), reverse=True)
+    feed = feedgenerator.Atom1Feed(
+        title="소버린 AI 지도: 데이터 변경 (Sovereign AI map: dataset changes)",
+        link=f"{site}/",
+        description="",
+        language="ko",
+        feed_url=f"{site}/feeds/data.atom.xml",
+        feed_guid=f"{site}/feeds/data.atom.xml" if site else "urn:sovereign-site:data",
+        author_name="sovereign-site",
+    )
+    for last, first, country in entries:
         url = f"{site}/countries/{country.code}/"
-        entries.append(
-            (
-                last,
-                f"""  <entry>
-    <title>{escape(country.names.ko)} ({escape(country.names.en)})</title>
-    <id>{escape(url if site else "urn:sovereign-site:country:" + country.code)}</id>
-    <link href={quoteattr(url)}/>
-    <published>{_iso(first)}</published>
-    <updated>{_iso(last)}</updated>
-    <summary>{escape(f"content/countries/{country.code}.yaml, as of {country.as_of.isoformat()}, dataset {ds.version}")}</summary>
-  </entry>""",
-            )
+        feed.add_item(
+            title=f"{country.names.ko} ({country.names.en})",
+            link=url,
+            description=f"content/countries/{country.code}.yaml, as of {country.as_of.isoformat()}, dataset {ds.version}",
+            unique_id=url if site else f"urn:sovereign-site:country:{country.code}",
+            pubdate=first,
+            updateddate=last,
         )
-    entries.sort(key=lambda e: (_iso(e[0]), e[1]), reverse=True)
-    updated = entries[0][0] if entries else ds.as_of
-    return f"""<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ko">
-  <title>소버린 AI 지도: 데이터 변경 (Sovereign AI map: dataset changes)</title>
-  <id>{escape(site + "/feeds/data.atom.xml" if site else "urn:sovereign-site:data")}</id>
-  <link href={quoteattr(site + "/feeds/data.atom.xml")} rel="self"/>
-  <updated>{_iso(updated)}</updated>
-  <author><name>sovereign-site</name></author>
-{chr(10).join(e[1] for e in entries)}
-</feed>
-"""
+    # The feed's own date is its newest entry's, never the clock (feedgenerator would use now() with no entries).
+    feed.latest_post_date = lambda: entries[0][0] if entries else _utc(ds.as_of)  # type: ignore[method-assign]
+    buffer = io.StringIO()
+    feed.write(buffer, "utf-8")
+    return buffer.getvalue() + "\n"
 
 
 def robots(state: BuildState) -> str:

@@ -21,15 +21,22 @@ from typing import Any, TextIO
 
 from pelican.generators import Generator
 
-from .. import charts, parallel
+from .. import charts, indicators, parallel
 from .. import format as fmt
 from ..data import schema
 from ..data.errors import ContentError, Problem
 from ..state import state_of
 from . import compare, downloads, feeds
+from . import indicators as indicator_views
 from .i18n import LANGUAGES, load_catalogue
 from .placeholders import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
 from .templating import lang_prefix
+
+
+def fixed_order(countries: list[Any], lang: str) -> list[Any]:
+    """The one order of countries outside indicator pages: Korea first on Korean pages (Korean readers
+    come first), then by code. Indicator pages order by the indicator's value instead."""
+    return sorted(countries, key=lambda c: (not (lang == "ko" and c.code == "kr"), c.code))
 
 
 class DataPagesGenerator(Generator):
@@ -102,15 +109,26 @@ class DataPagesGenerator(Generator):
         for lang in langs:
             t = self.catalogue.translator(lang)
             prefix = lang_prefix(lang)
+            fixed = fixed_order(ds.countries, lang)
             base = {
                 "lang": lang,
                 "other_lang": "en" if lang == "ko" else "ko",
                 "essays": self.essays[lang],
-                "countries": ds.countries,
+                "countries": fixed,
                 "dimensions": ds.dimensions,
                 "settings_group_threshold": self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24),
             }
             cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
+            # Indicators: computed once per language, shown on the compare page, in the picker,
+            # on one page each, and in the downloads.
+            ordered = {ind.id: indicators.table(ds, ind) for ind in ds.indicators}
+
+            def item_url(code: str, item: str, prefix: str = prefix) -> str:
+                return f"{prefix}countries/{code}/#item-{code}-{item}"
+
+            views = {
+                ind.id: {v.country.code: indicator_views.view(v, ind, lang, t, item_url) for v in ordered[ind.id]} for ind in ds.indicators
+            }
             # Past a threshold the home page, the country list, the matrix and the
             # dimension tables are split by region, so no page grows with the
             # number of countries.
@@ -125,9 +143,10 @@ class DataPagesGenerator(Generator):
             self.render("home", f"{prefix}index.html", base, path="", charts=chart_by_id, cells=cells)
             self.render("countries", f"{prefix}countries/index.html", base, path="countries/", cells=cells)
             for country in ds.countries:
-                # Links to a few countries of the same region: a list of every
-                # country on every page would grow with the square of their number.
-                neighbours = [c for c in members[country.region] if c.code != country.code][:12]
+                # Every other country, in the fixed order; past the grouping threshold, those of
+                # the same region only (a list of every country on every page would grow with the
+                # square of their number), and the country list links the rest.
+                neighbours = [c for c in (members[country.region] if paged else fixed) if c.code != country.code]
                 essays_about = [e for e in self.essays[lang] if country.code in getattr(e, "countries", [])]
                 self.render(
                     "country",
@@ -156,7 +175,26 @@ class DataPagesGenerator(Generator):
                 cells=cells,
                 charts=chart_by_id,
                 groups=[(r.label, r.members) for r in regions],
+                indicators=ds.indicators,
+                indicator_views=views,
+                fixed=fixed,
             )
+            for ind in ds.indicators:
+                path = f"compare/indicators/{ind.id}/"
+                self.render(
+                    "indicator",
+                    f"{prefix}{path}index.html",
+                    base,
+                    path=path,
+                    indicator=ind,
+                    rows=[(v.country, views[ind.id][v.country.code]) for v in ordered[ind.id]],
+                    chart=charts.indicator_chart(ind, ordered[ind.id], lang) if ind.unit != "category" else None,
+                    other_indicators=ds.indicators,
+                )
+            if lang == LANGUAGES[0]:
+                for ind in ds.indicators:
+                    self.write(f"data/indicators/{ind.id}.json", downloads.indicator_json(ind, ordered[ind.id]))
+                    self.write(f"data/indicators/{ind.id}.csv", downloads.indicator_csv(ind, ordered[ind.id]))
             if paged:
                 for region in pages:
                     path = f"compare/regions/{region.id}/"
@@ -209,7 +247,7 @@ class DataPagesGenerator(Generator):
             self.render("downloads", f"{prefix}downloads/index.html", base, path="downloads/", files=downloads.listing(ds))
             self.render("search", f"{prefix}search/index.html", base, path="search/")
             self.render("404", f"{prefix}404.html", base, path="404.html")
-            self.write(f"data/compare-{lang}.json", downloads.picker_json(ds, lang, cells, t))
+            self.write(f"data/compare-{lang}.json", downloads.picker_json(ds, lang, cells, t, views))
         return self.written[written_before:]
 
     # -- helpers -------------------------------------------------------------------
@@ -218,7 +256,7 @@ class DataPagesGenerator(Generator):
         """Countries grouped by region (in the schema's order of regions)."""
         t = self.catalogue.translator(lang)
         by_region: dict[str, list[Any]] = {}
-        for country in self.state.dataset.countries:
+        for country in fixed_order(self.state.dataset.countries, lang):
             by_region.setdefault(country.region, []).append(country)
         order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
         return [compare.Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]

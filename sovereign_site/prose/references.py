@@ -65,7 +65,8 @@ def _figure(item: Any, field_name: str | None, lang: str) -> str:
     if isinstance(item, Compute) and field_name in (None, "gpus"):
         if item.gpus is None:
             raise LookupError("has no GPU count; name a field such as petaflops")
-        return fmt.count(item.gpus, lang, bound, "장" if lang == "ko" else "GPUs")
+        unit = item.unit.get(lang) if item.unit else ("장" if lang == "ko" else "GPUs")
+        return fmt.count(item.gpus, lang, bound, unit)
     if isinstance(item, Compute) and field_name == "petaflops":
         if item.petaflops is None:
             raise LookupError("has no petaflops figure")

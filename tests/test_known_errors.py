@@ -1,0 +1,94 @@
+"""The known errors a fact-checker found (checked against ../shared/facts/factsheet.md): one test per row, on the data and the built pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sovereign_site.data.dataset import Dataset, load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset(ROOT / "content")
+
+
+def item(ds: Dataset, code: str, section: str, ident: str):
+    return next(i for i in getattr(ds.by_code[code], section) if i.id == ident)
+
+
+def text(path: Path) -> str:
+    return re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+
+
+def test_korea_gpu_target_is_2027_28_as_sourced(ds: Dataset) -> None:
+    target = item(ds, "kr", "compute", "gpu-state-target")
+    assert target.target_date is None, "the source gives 2027 or 2028, not a single year"
+    summary = ds.by_code["kr"].summary
+    assert "2027~2028년까지" in summary.ko and "by 2027-28" in summary.en
+    assert "GPU 5만 장을 2028년까지" not in summary.ko and "by 2028." not in summary.en
+
+
+def test_france_phase_2_keeps_public_and_private_apart(ds: Dataset) -> None:
+    public, private = item(ds, "fr", "funding", "snia-2-funding"), item(ds, "fr", "funding", "snia-2-private")
+    assert (public.amount, public.sector, private.amount, private.sector) == (1.5e9, "public", 506e6, "private")
+    summary = ds.by_code["fr"].summary
+    assert "€2.22 billion" not in summary.en and "22억 2천만" not in summary.ko
+    assert "€1.5 billion of public money and €506 million of private co-funding" in summary.en
+
+
+def test_nvidia_260k_is_mixed_with_the_state_share_noted(ds: Dataset) -> None:
+    nvidia = item(ds, "kr", "compute", "nvidia-260k")
+    assert nvidia.sector == "mixed" and nvidia.bound == "up-to"
+    assert "state's share inside it" in nvidia.note.en and "정부 몫이 들어 있어" in nvidia.note.ko
+
+
+def test_edinburgh_sits_inside_the_two_billion(ds: Dataset) -> None:
+    edinburgh = item(ds, "gb", "funding", "edinburgh-supercomputer-funding")
+    assert "inside the roughly £2 billion" in edinburgh.note.en and "never be added" in edinburgh.note.en
+    assert "not clear" not in edinburgh.note.en
+
+
+def test_mistral_compute_counts_grace_blackwell_superchips(ds: Dataset, built_site: Path) -> None:
+    mistral = item(ds, "fr", "compute", "mistral-compute")
+    assert mistral.unit.en == "Grace Blackwell superchips"
+    essay_en = text(built_site / "en" / "essays" / "korea-sovereign-ai" / "index.html")
+    essay_ko = text(built_site / "essays" / "korea-sovereign-ai" / "index.html")
+    assert "Mistral Compute, about 18,000 Grace Blackwell superchips" in essay_en
+    assert "about 18,000 GPUs" not in essay_en
+    assert "Mistral Compute, 약 1만 8,000 그레이스 블랙웰 슈퍼칩" in essay_ko
+
+
+def test_sea_lion_2025_is_built_on_qwen(built_site: Path) -> None:
+    ko = text(built_site / "essays" / "korea-sovereign-ai" / "index.html")
+    en = text(built_site / "en" / "essays" / "korea-sovereign-ai" / "index.html")
+    assert "알리바바의 Qwen을 바탕으로 한다" in ko and "구글과 메타의 공개 모델" not in ko
+    assert "is built on Alibaba’s Qwen" in en and "open models from Google and Meta" not in en  # typographic apostrophe
+
+
+def test_unsourced_claims_about_naver_and_motif_are_cut(built_site: Path) -> None:
+    ko = text(built_site / "essays" / "korea-sovereign-ai" / "index.html")
+    en = text(built_site / "en" / "essays" / "korea-sovereign-ai" / "index.html")
+    assert "상위권" not in ko and "근소한 경합" not in ko
+    assert "near the top" not in en and "narrow contest" not in en
+
+
+def test_korea_2026_budget_is_the_cabinets_proposal(ds: Dataset) -> None:
+    budget = item(ds, "kr", "funding", "ai-budget-2026")
+    assert budget.status == "budgeted" and "Cabinet's proposal" in budget.label.en
+    summary = ds.by_code["kr"].summary
+    assert "예산안" in summary.ko and "Cabinet's proposed" in summary.en
+
+
+def test_the_10_26_threshold_is_set_by_the_enforcement_decree(built_site: Path) -> None:
+    raw = (ROOT / "content" / "countries" / "kr.yaml").read_text(encoding="utf-8")
+    assert "10^26" not in raw, "written with a superscript: 10²⁶"
+    assert raw.count("시행령") >= 2 and raw.count("enforcement decree") >= 2
+    ko = text(built_site / "essays" / "korea-sovereign-ai" / "index.html")
+    en = text(built_site / "en" / "essays" / "korea-sovereign-ai" / "index.html")
+    assert "이 기준은 법률이 아니라 시행령이 정한다" in ko
+    assert "a threshold set not by the Act but by its enforcement decree" in en
