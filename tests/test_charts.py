@@ -488,9 +488,9 @@ def test_public_and_private_funding_are_drawn_apart(ds: Dataset) -> None:
     chart = charts.funding_chart(dataset(ds, [kr]), "en")
     root = parse(chart)
     rects = {el.get("class"): el for el in root.iter(f"{NS}rect") if el.get("data-value")}
-    assert set(rects) == {"bar public", "bar private"}
-    assert rects["bar public"].get("fill") is None
-    assert rects["bar private"].get("fill") == "url(#funding-hatch)"
+    assert set(rects) == {"bar public soft", "bar private soft"}  # no status given: not firm
+    assert rects["bar public soft"].get("fill") is None
+    assert rects["bar private soft"].get("fill") == "url(#funding-hatch)"
     assert root.find(f".//{NS}pattern[@id='funding-hatch']") is not None
     legend = list(texts(root, "legend"))
     assert "Public money" in legend and "Private or foreign pledge (hatched)" in legend
@@ -819,3 +819,22 @@ def test_a_linear_scale_keeps_ratios() -> None:
     assert scale(0) == 0 and scale(scale.hi) == 100
     assert scale(260000) / scale(5448) == pytest.approx(260000 / 5448)
     assert scale.ticks()[0] == 0 and scale.ticks()[-1] == scale.hi >= 260000
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_funding_bars_say_whether_money_is_spent_budgeted_planned_or_pledged(ds: Dataset, lang: str) -> None:
+    """Plans and actuals are never drawn alike: the status is in the label and in the bar's weight."""
+    chart = charts.funding_chart(ds, lang)
+    root = parse(chart)
+    bars = {el.get("data-value"): el.get("class") for el in root.iter(f"{NS}rect") if el.get("data-value")}
+    kr_2026 = str(round(10.1e12 / 1422.16))
+    assert bars[kr_2026] == "bar public firm"  # the Cabinet's budget: budgeted
+    stargate = str(round(500e9))
+    assert bars[stargate] == "bar private soft"  # a pledge
+    labels = texts_joined(chart)
+    # Long labels wrap onto a second line, so the status is checked on its own.
+    assert ("· 예산" if lang == "ko" else "· budgeted") in labels
+    assert ("· 약속" if lang == "ko" else "· pledged") in labels
+    legend = [t for t in texts(root, "legend")]
+    assert ("집행·예산(진한 막대)" if lang == "ko" else "Spent or budgeted (solid)") in legend
+    assert ("계획·약속(옅은 점선 막대)" if lang == "ko" else "Planned or pledged (pale, dashed)") in legend

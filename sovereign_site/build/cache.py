@@ -28,6 +28,8 @@ from ..pages.placeholders import digest
 T = TypeVar("T")
 
 CACHE_DIR = ".sovereign-cache"
+
+
 def tree_digest(*roots: Path) -> str:
     """A hash of every file under ``roots`` (names and contents)."""
     h = hashlib.sha256()

@@ -16,8 +16,6 @@ import logging
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -25,16 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import output as output_folder
-from .. import parallel
-from .cache import BuildCache, salt_for
-from .interrupts import Interrupts, pause_for_tests
-from .search import run_pagefind
-from .. import indicators
+from .. import indicators, parallel
 from ..data.dataset import Dataset, load_dataset
 from ..data.errors import ContentError, Problem, Report
 from ..prose.frontmatter import check_slugs
 from ..state import STATE_KEY, BuildState, source_date
+from . import output as output_folder
+from .cache import BuildCache, salt_for
+from .interrupts import Interrupts, pause_for_tests
+from .search import run_pagefind
 
 SETTINGS_FILE = "pelicanconf.py"
 TMP_MARK = ".tmp-"
@@ -106,7 +103,10 @@ def warn_weak_inputs(dataset: Dataset, content: Path, report: Report) -> None:
         except OSError:
             line = None
         report.warn(
-            path, line, f"'{item_id}' is shown on the comparison pages but rests only on secondary sources ({', '.join(sources)}); cite a primary or press source", field="sources"
+            path,
+            line,
+            f"'{item_id}' is shown on the comparison pages but rests only on secondary sources ({', '.join(sources)}); cite a primary or press source",
+            field="sources",
         )
 
 

@@ -97,6 +97,7 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
     groups: list[_Group] = []
     sectors_seen: set[str] = set()
     bounds_seen: set[str] = set()
+    statuses_seen: set[str] = set()
     for country in top:
         moneys = sorted(
             (m for m in per_country[country.code] if m.usd is not None),
@@ -108,13 +109,18 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
             assert m.usd is not None
             sectors_seen.add(m.item.sector)
             bounds_seen.add(m.item.bound)
+            status = m.item.status
+            statuses_seen.add(_firmness(status))
+            status_text = f" · {_t('money_status.' + status, lang)}" if status != UNKNOWN else ""
             group.bars.append(
                 _Bar(
-                    label=f"{m.item.label.get(lang)} · {_t('sector.' + m.item.sector, lang)}",
+                    label=f"{m.item.label.get(lang)} · {_t('sector.' + m.item.sector, lang)}{status_text}",
                     value=m.usd,
                     value_max=m.usd_max,
                     text=_money_label(m, lang),
-                    cls=m.item.sector,
+                    # Plans and pledges are drawn pale and dashed, money spent or budgeted solid: the
+                    # sector sets the colour and hatching, the status the weight (see charts.css).
+                    cls=f"{m.item.sector} {_firmness(status)}",
                     fill=hatch if m.item.sector == "private" else None,
                     bound=m.item.bound,
                     data_value=m.usd,
@@ -139,6 +145,7 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
         for s in ("public", "mixed", "private")
         if s in sectors_seen
     ]
+    legend += [_Swatch("rect", f"bar public {f}", _t(f"legend.money_{f}", lang)) for f in ("firm", "soft") if f in statuses_seen]
     if others_total > 0:
         legend.append(_Swatch("rect", "bar others", _t("legend.others", lang)))
     legend += _bound_swatches(bounds_seen, lang)
@@ -191,3 +198,8 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
     if unknown_items or unknown_countries:
         notes.append(_t("chart.note.unknown", lang, n=fmt.number(unknown_items + unknown_countries, lang, 0)))
     return Chart(chart_id, svg.title, svg.desc, svg.render(y + 8, chart_id), columns, rows, notes)
+
+
+def _firmness(status: str) -> str:
+    """Money spent or in a budget is firm; a plan's envelope, a pledge or an unstated status is soft."""
+    return "firm" if status in ("actual", "budgeted") else "soft"
