@@ -38,6 +38,7 @@ _started = time.perf_counter()
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
 from sovereign_site import charts, indicators  # noqa: E402
+from sovereign_site import format as fmt  # noqa: E402
 from sovereign_site.data import schema  # noqa: E402
 from sovereign_site.data.dataset import load_dataset  # noqa: E402
 from sovereign_site.data.errors import Report  # noqa: E402
@@ -125,7 +126,7 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
     for lang in LANGUAGES:
         t = catalogue.translator(lang)
         prefix = lang_prefix(lang)
-        fixed = sorted(ds.countries, key=lambda c: (not (lang == "ko" and c.code == "kr"), c.code))
+        fixed = fmt.country_order(ds.countries, lang)
         base: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": essays[lang], "countries": fixed,
                                 "dimensions": ds.dimensions, "settings_group_threshold": threshold}  # fmt: skip
         cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}

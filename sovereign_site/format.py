@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
@@ -180,3 +181,9 @@ def _date(value: PartialDate, lang: str) -> str:
 
 def unknown(lang: str) -> str:
     return "알 수 없음" if lang == "ko" else "unknown"
+
+
+def country_order(countries: list[Any], lang: str) -> list[Any]:
+    """The one fixed order of countries, outside indicator pages (which order by value): Korea first
+    on Korean pages, since Korean readers come first, then by code."""
+    return sorted(countries, key=lambda c: (not (lang == "ko" and c.code == "kr"), c.code))

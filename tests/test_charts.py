@@ -838,3 +838,21 @@ def test_funding_bars_say_whether_money_is_spent_budgeted_planned_or_pledged(ds:
     legend = [t for t in texts(root, "legend")]
     assert ("집행·예산(진한 막대)" if lang == "ko" else "Spent or budgeted (solid)") in legend
     assert ("계획·약속(옅은 점선 막대)" if lang == "ko" else "Planned or pledged (pale, dashed)") in legend
+
+
+ORDER = {
+    "ko": ["대한민국", "중국", "프랑스", "영국", "싱가포르", "미국"],
+    "en": ["China", "France", "United Kingdom", "South Korea", "Singapore", "United States"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_charts_show_their_countries_in_the_fixed_order(ds: Dataset, lang: str) -> None:
+    """Outside indicator pages one order holds: Korea first on Korean pages, then by code (cn, fr, gb, sg, us)."""
+    for chart in (charts.funding_chart(ds, lang), charts.compute_chart(ds, lang)):
+        # Each panel starts with its title (class "strong panel"); the country headings follow.
+        panels = str(chart.svg).split('class="strong panel"')
+        for panel in panels[1:] if len(panels) > 1 else panels:
+            names = [n for n in re.findall(r'class="strong"[^>]*>(?:<title>[^<]*</title>)?([^<]+)<', panel) if n in ORDER[lang]]
+            assert names and names == sorted(names, key=ORDER[lang].index), (chart.id, names)
+    assert re.findall(r'class="strong"[^>]*>([^<]+)<', str(charts.funding_chart(ds, "ko").svg))[0] == "대한민국"

@@ -43,6 +43,7 @@ def test_downloads_carry_the_metadata_and_the_inputs(built_site: Path) -> None:
     rows = list(csv.DictReader((built_site / "data" / "indicators" / "public-ai-spending.csv").open(encoding="utf-8", newline="")))
     by_code = {r["country"]: r for r in rows}
     assert by_code["kr"]["inputs"] == "ai-budget-2026" and by_code["fr"]["partial"] == "yes"
+    assert by_code["kr"]["name_en"] == "Public AI spending per year" and by_code["kr"]["name_ko"] == "연간 공공 AI 지출"
     assert round(float(by_code["kr"]["value"])) == round(10.1e12 / 1422.16)
 
 

@@ -62,6 +62,7 @@ def _compute_groups(
 
     have.sort(key=lambda c: (-largest(c), c.code))
     top, rest = have[:TOP_N], have[TOP_N:]
+    top = fmt.country_order(top, lang)  # the largest are chosen, then shown in the fixed order
     groups: list[_Group] = []
     statuses: set[str] = set()
     bounds: set[str] = set()

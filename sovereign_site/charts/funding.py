@@ -91,6 +91,7 @@ def funding_chart(ds: Dataset, lang: str) -> Chart:
     plotted = [c for c in ds.countries if any(m.usd is not None for m in per_country[c.code])]
     plotted.sort(key=lambda c: (-_headline(per_country[c.code]), -_headline(per_country[c.code], None), c.code))
     top, rest = plotted[:TOP_N], plotted[TOP_N:]
+    top = fmt.country_order(top, lang)  # the largest are chosen, then shown in the fixed order
 
     svg = _Svg(chart_id, _t("funding.title", lang), _t("funding.desc", lang))
     hatch = svg.hatch("hatch", "private")

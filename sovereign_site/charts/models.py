@@ -64,6 +64,7 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
 
     have.sort(key=lambda c: (-largest(c), c.code))
     top, rest = have[:TOP_N], have[TOP_N:]
+    top = fmt.country_order(top, lang)
     style = _style_index(ds)
     points = [(style[c.code], c, m) for c in top for m in sorted(_listed(c.models), key=lambda m: m.id) if _plottable(m)]
 

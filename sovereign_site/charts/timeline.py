@@ -114,6 +114,7 @@ def timeline_chart(ds: Dataset, lang: str, countries: list[Country] | None = Non
         lanes, rest = have[: MAX_LANES - 1], have[MAX_LANES - 1 :]
     else:
         lanes, rest = have, []
+    lanes = fmt.country_order(lanes, lang)
     all_dates = [_midpoint(m.date) for c in have for m in _milestones(c)]
     y: float = 8
     if not have:

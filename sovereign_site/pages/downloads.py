@@ -215,7 +215,7 @@ def picker_json(ds: Dataset, lang: str, cells: dict[str, dict[str, Cell]], t: An
 
 
 INDICATOR_COLUMNS = [
-    "indicator", "country", "value", "unit", "bound", "statuses", "sector", "period", "partial", "reason",
+    "indicator", "name_ko", "name_en", "country", "value", "unit", "bound", "statuses", "sector", "period", "partial", "reason",
     "per_person_usd", "share_of_gdp", "category", "inputs",
 ]  # fmt: skip
 
@@ -252,7 +252,7 @@ def indicator_csv(indicator: schema.Indicator, values: list[Any]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(INDICATOR_COLUMNS)
     for row in _indicator_rows(values):
-        cells = [indicator.id, row["country"], _num(row["value"]), indicator.unit, row["bound"], " ".join(row["statuses"]), row["sector"] or "",
+        cells = [indicator.id, indicator.name.ko, indicator.name.en, row["country"], _num(row["value"]), indicator.unit, row["bound"], " ".join(row["statuses"]), row["sector"] or "",
                  row["period"] or "", "yes" if row["partial"] else "no", row["reason"] or "", _num(row["per_person_usd"]),
                  "" if row["share_of_gdp"] is None else f"{row['share_of_gdp']:.6g}", row["category"] or "", " ".join(row["inputs"])]  # fmt: skip
         writer.writerow([safe_cell(c) for c in cells])

@@ -33,12 +33,6 @@ from .placeholders import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_t
 from .templating import lang_prefix
 
 
-def fixed_order(countries: list[Any], lang: str) -> list[Any]:
-    """The one order of countries outside indicator pages: Korea first on Korean pages (Korean readers
-    come first), then by code. Indicator pages order by the indicator's value instead."""
-    return sorted(countries, key=lambda c: (not (lang == "ko" and c.code == "kr"), c.code))
-
-
 class DataPagesGenerator(Generator):
     def generate_context(self) -> None:
         self.state = state_of(self.settings)
@@ -109,7 +103,7 @@ class DataPagesGenerator(Generator):
         for lang in langs:
             t = self.catalogue.translator(lang)
             prefix = lang_prefix(lang)
-            fixed = fixed_order(ds.countries, lang)
+            fixed = fmt.country_order(ds.countries, lang)
             base = {
                 "lang": lang,
                 "other_lang": "en" if lang == "ko" else "ko",
@@ -256,7 +250,7 @@ class DataPagesGenerator(Generator):
         """Countries grouped by region (in the schema's order of regions)."""
         t = self.catalogue.translator(lang)
         by_region: dict[str, list[Any]] = {}
-        for country in fixed_order(self.state.dataset.countries, lang):
+        for country in fmt.country_order(self.state.dataset.countries, lang):
             by_region.setdefault(country.region, []).append(country)
         order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
         return [compare.Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]
