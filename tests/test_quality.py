@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -559,3 +560,22 @@ def test_csv_has_one_row_per_figure_with_sources_and_as_of(built_site: Path, dat
         if not row["value"]:
             problems.append(f"line {n}: empty value")
     assert not problems, "\n".join(problems[:30])
+
+
+def test_values_and_pills_never_break_inside(built_site: Path) -> None:
+    css = (built_site / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    rule = re.search(r"span\.unknown, time, \.chip, \.source-kind, \.accessed \{ white-space: nowrap; \}", css)
+    assert rule, "the nowrap rule for values, pills and dates"
+
+
+def test_the_korean_404_links_to_the_english_one(built_site: Path) -> None:
+    ko = (built_site / "404.html").read_text(encoding="utf-8")
+    assert 'href="https://sovereign-site.example/en/404.html"' in ko or 'href="/en/404.html"' in ko
+    assert (built_site / "en" / "404.html").is_file()
+    assert "en/404.html" not in (built_site / "en" / "404.html").read_text(encoding="utf-8").split("<main", 1)[-1]
+
+
+def test_source_lists_and_chart_tables_are_not_searched(built_site: Path) -> None:
+    page = (built_site / "countries" / "gb" / "index.html").read_text(encoding="utf-8")
+    assert '<ol class="sources" data-pagefind-ignore>' in page
+    assert 'class="chart-data" data-pagefind-ignore' in (built_site / "compare" / "funding" / "index.html").read_text(encoding="utf-8")

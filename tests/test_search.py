@@ -209,3 +209,17 @@ def test_essay_translation_links_agree_with_the_switch(tab, site_url: str) -> No
     tab.locator("a.lang-switch").click()
     tab.wait_for_url("**/countries/kr/")
     assert "대한민국" in tab.locator("h1").inner_text()
+
+
+def test_source_titles_are_not_searched(tab, site_url: str) -> None:
+    """A phrase that stands only in source titles and essay notes finds nothing: search indexes prose and item names."""
+    tab.goto(f"{site_url}/search/")
+    script = """async (q) => {
+        const pagefind = await import(document.getElementById('search-results').dataset.pagefind);
+        return Promise.all((await pagefind.search(q)).results.map(async r => (await r.data()).url));
+    }"""
+    assert tab.evaluate(script, "refuse to sign inclusive") == []
+    # …while pages are still found by their prose and item names.
+    found = tab.evaluate(script, "Mistral")
+    assert any("/countries/fr/" in u for u in found), found
+    assert not any(u.endswith("/countries/us/") for u in found), found

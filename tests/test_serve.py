@@ -91,3 +91,20 @@ def test_browser_reloads_after_rebuild(server, page) -> None:
     kr.write_text(kr.read_text(encoding="utf-8").replace("  ko: 대한민국", "  ko: 새이름나라", 1), encoding="utf-8")
     # No navigation by the test: the page's own reload script must bring the change in.
     expect(page.locator("h1")).to_contain_text("새이름나라", timeout=60000)
+
+
+@pytest.mark.browser
+def test_the_error_banner_is_in_view_after_a_failed_rebuild(server, page) -> None:
+    """The page reloads at its old scroll position: the banner must be on screen, not above it."""
+    project, base, _ = server
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(base + "/countries/kr/")
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    kr = project / "content" / "countries" / "kr.yaml"
+    kr.write_text(kr.read_text(encoding="utf-8").replace("region: east-asia", "region: east-asia\nregoin: x", 1), encoding="utf-8")
+    banner = page.locator(".build-error")
+    expect(banner).to_be_visible(timeout=60000)
+    assert page.evaluate("() => window.scrollY") > 500, "the reload kept the reader's place"
+    box = banner.bounding_box()
+    assert box and 0 <= box["y"] < 700, box
+    assert "regoin" in banner.inner_text()

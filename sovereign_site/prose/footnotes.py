@@ -30,7 +30,8 @@ def _fn_ref(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
 
 
 def _fn_block_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-    return f'<section class="footnotes" aria-label="{FOOTNOTES_LABEL[env.get("lang", "ko")]}">\n<ol>\n'
+    # Notes are citations, not prose a reader searches for: Pagefind leaves them out.
+    return f'<section class="footnotes" data-pagefind-ignore aria-label="{FOOTNOTES_LABEL[env.get("lang", "ko")]}">\n<ol>\n'
 
 
 def _fn_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
