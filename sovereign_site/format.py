@@ -146,7 +146,8 @@ def count(value: int | float | str | None, lang: str, bound: str = "exact", unit
     assert isinstance(value, float | int)
     text = korean_units(value) if lang == "ko" else number(value, "en", 0)
     if unit:
-        text = f"{text} {unit}"
+        # A percent sign follows its number directly in both languages: "50%", never "50 %".
+        text = f"{text}{unit}" if unit == "%" else f"{text} {unit}"
     return with_bound(text, bound, lang)
 
 

@@ -160,3 +160,12 @@ def test_picker_answers_korea_against_france_like_for_like(
     assert any(("가장 큰 계획" if not prefix else "Largest plan") in line for line in plans)
     if not prefix:
         screenshot(page, "compare-kr-fr-desktop")
+
+
+def test_the_language_switch_keeps_the_picked_countries(page, site_url: str) -> None:
+    page.goto(site_url + "/compare/?c=kr,fr")
+    page.wait_for_selector(".picker-result table")
+    page.locator("a.lang-switch").first.click()
+    page.wait_for_url("**/en/compare/?c=kr,fr")
+    page.wait_for_selector(".picker-result table")
+    assert _columns(page) == ["kr", "fr"]

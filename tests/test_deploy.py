@@ -86,3 +86,23 @@ def test_no_cache_builds_without_reading_or_writing_the_cache(tmp_path: Path) ->
     assert again.returncode == 0, again.stderr
     assert tree_digest(cache) == poisoned != before
     assert tree_digest(tmp_path / "again") == tree_digest(tmp_path / "cold") == tree_digest(tmp_path / "warm")
+
+
+def test_the_citation_and_structured_data_use_the_sub_path_once(sub_site: Path) -> None:
+    for prefix in ("", "en/"):
+        page = (sub_site / prefix / "downloads" / "index.html").read_text(encoding="utf-8")
+        citation = page.split('<blockquote class="citation">', 1)[1].split("</blockquote>", 1)[0]
+        assert citation.endswith(f"{SUB_URL}/{prefix}downloads/"), citation
+    essay = (sub_site / "essays" / "korea-sovereign-ai" / "index.html").read_text(encoding="utf-8")
+    assert '"isPartOf": {"@type": "WebSite", "name":' in essay and f'"url": "{SUB_URL}/"}}' in essay
+    assert "/sovereign/sovereign/" not in "".join(p.read_text(encoding="utf-8") for p in sub_site.rglob("*.html"))
+
+
+def test_without_a_site_address_the_citation_says_so(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", essays=False)
+    out = tmp_path / "out"
+    assert run_cli("build", "--project", str(project), "--no-search", "--output", str(out)).returncode == 0
+    ko = (out / "downloads" / "index.html").read_text(encoding="utf-8")
+    en = (out / "en" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "(주소는 사이트를 올린 곳에 따라 정해집니다)" in ko and "(the address depends on where the site is hosted)" in en
+    assert "기준). /downloads/" not in ko

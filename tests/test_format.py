@@ -194,3 +194,8 @@ BOUNDS = [
 def test_every_bound_in_both_languages(bound: str, ko: str, en: str) -> None:
     assert fmt.with_bound("100", bound, "ko") == ko
     assert fmt.with_bound("100", bound, "en") == en
+
+
+def test_a_percent_sign_follows_its_number() -> None:
+    assert fmt.count(50, "ko", "more-than", "%") == "50% 이상"
+    assert fmt.count(50, "en", "exact", "%") == "50%"

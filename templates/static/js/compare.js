@@ -26,6 +26,13 @@
       var url = new URL(window.location.href);
       if (codes.length) url.searchParams.set("c", codes.join(",")); else url.searchParams.delete("c");
       window.history.replaceState(null, "", url.pathname + url.search.replace(/%2C/g, ",") + url.hash);
+      // The language switch keeps the reader's choice: /compare/?c=kr,fr becomes /en/compare/?c=kr,fr.
+      var lang_switch = document.querySelector("a.lang-switch");
+      if (lang_switch) {
+        var other = new URL(lang_switch.getAttribute("href"), window.location.href);
+        other.search = url.search;
+        lang_switch.setAttribute("href", other.pathname + other.search.replace(/%2C/g, ","));
+      }
       result.textContent = "";
       if (codes.length < 2 || !data) {
         status.textContent = codes.length ? section.getAttribute("data-msg-min") : "";
