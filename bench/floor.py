@@ -37,7 +37,7 @@ _started = time.perf_counter()
 
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
-from sovereign_site import charts, indicators  # noqa: E402
+from sovereign_site import charts  # noqa: E402
 from sovereign_site import format as fmt  # noqa: E402
 from sovereign_site.data import schema  # noqa: E402
 from sovereign_site.data.dataset import load_dataset  # noqa: E402
@@ -130,14 +130,7 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
         base: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": essays[lang], "countries": fixed,
                                 "dimensions": ds.dimensions, "settings_group_threshold": threshold}  # fmt: skip
         cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
-        ordered = {ind.id: indicators.table(ds, ind) for ind in ds.indicators}
-
-        def item_url(code: str, item: str, prefix: str = prefix) -> str:
-            return f"{prefix}countries/{code}/#item-{code}-{item}"
-
-        views = {
-            ind.id: {v.country.code: indicator_views.view(v, ind, lang, t, item_url) for v in ordered[ind.id]} for ind in ds.indicators
-        }
+        ordered, views = indicator_views.views_for(ds, lang, t, prefix)
         chart_by_id = {c.id: c for c in charts.all_charts(ds, lang)}
         by_region: dict[str, list[Any]] = {}
         for country in fixed:

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from pelican.generators import Generator
 
-from .. import charts, indicators, parallel
+from .. import charts, parallel
 from .. import format as fmt
 from ..data import schema
 from ..data.errors import ContentError, Problem
@@ -115,14 +115,7 @@ class DataPagesGenerator(Generator):
             cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
             # Indicators: computed once per language, shown on the compare page, in the picker,
             # on one page each, and in the downloads.
-            ordered = {ind.id: indicators.table(ds, ind) for ind in ds.indicators}
-
-            def item_url(code: str, item: str, prefix: str = prefix) -> str:
-                return f"{prefix}countries/{code}/#item-{code}-{item}"
-
-            views = {
-                ind.id: {v.country.code: indicator_views.view(v, ind, lang, t, item_url) for v in ordered[ind.id]} for ind in ds.indicators
-            }
+            ordered, views = indicator_views.views_for(ds, lang, t, prefix)
             # Past a threshold the home page, the country list, the matrix and the
             # dimension tables are split by region, so no page grows with the
             # number of countries.

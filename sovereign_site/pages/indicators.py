@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import format as fmt
+from .. import indicators
+from ..data.dataset import Dataset
 from ..data.schema import Indicator
 from ..indicators import Value
 
@@ -123,3 +125,17 @@ def _period(period: str, lang: str) -> str:
     from ..data.schema import PartialDate
 
     return fmt.date(PartialDate.parse(period), lang)
+
+
+def views_for(ds: Dataset, lang: str, t: Translate, prefix: str) -> tuple[dict[str, list[Value]], dict[str, dict[str, dict[str, Any]]]]:
+    """Every indicator's values in its own order, and each country's view of each, for one language.
+
+    ``prefix`` is the language's path prefix; inputs link to ``{prefix}countries/{code}/#item-{code}-{id}``.
+    """
+    ordered = {ind.id: indicators.table(ds, ind) for ind in ds.indicators}
+
+    def item_url(code: str, item: str) -> str:
+        return f"{prefix}countries/{code}/#item-{code}-{item}"
+
+    views = {ind.id: {v.country.code: view(v, ind, lang, t, item_url) for v in ordered[ind.id]} for ind in ds.indicators}
+    return ordered, views
