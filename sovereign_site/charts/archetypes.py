@@ -9,12 +9,13 @@ from markupsafe import escape
 
 from .. import format as fmt
 from ..data.dataset import Dataset
-from ..data.schema import UNKNOWN
+from ..data.schema import UNKNOWN, Country
 from .base import (
     ARCHETYPE_GRID,
     FS_AXIS,
     FS_BODY,
     FS_SMALL,
+    MARGIN,
     TOP_N,
     WIDTH,
     Chart,
@@ -24,6 +25,8 @@ from .base import (
     _name,
     _style_index,
     _t,
+    chart_width,
+    responsive,
 )
 from .svg import (
     _fit,
@@ -37,6 +40,7 @@ from .svg import (
 # --- archetypes -------------------------------------------------------------------------------
 
 
+@responsive
 def archetype_chart(ds: Dataset, lang: str) -> Chart:
     """Our placement of each country: market-led to state-led (x), adopts to builds the stack (y)."""
     _check_lang(lang)
@@ -47,7 +51,7 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
     placed = sorted((c for c in ds.countries if c.archetype != UNKNOWN), key=lambda c: style[c.code])
     labelled, rest = placed[:TOP_N], placed[TOP_N:]
 
-    left, right = 40, WIDTH - 40
+    left, right = 40, chart_width() - 40
     top_y = 16
     size = right - left
     bottom = top_y + size
@@ -101,6 +105,10 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
         placer.reserve((x - 9, yv - 9, x + 9, yv + 9))
         spots.append((x, yv, country))
     omitted = 0
+    if chart_width() != WIDTH:
+        # A phone has no room for labels beside the dots: each dot carries a number, and a
+        # key under the square names the country and its archetype, every one of them.
+        return _numbered(svg, spots, bottom, lang, ds, rest, placed)
     for x, yv, country in spots:
         arch = country.archetype
         assert not isinstance(arch, str)
@@ -125,8 +133,40 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
                 anchor=anchor,
                 tip=arch.label.get(lang) if len(subs) == 1 else None,
             )
-    y = bottom + 12
+    return _finish(svg, bottom + 12, ds, lang, rest, placed, omitted)
 
+
+def _numbered(
+    svg: _Svg, spots: list[tuple[float, float, Country]], bottom: float, lang: str, ds: Dataset, rest: list[Country], placed: list[Country]
+) -> Chart:
+    """The phone version's marks and key: numbers in the dots, names below, in the dots' order."""
+    style = _style_index(ds)
+    for n, (x, yv, country) in enumerate(spots, 1):
+        # A ring in the country's colour around a number in the text colour: legible on any colour, in both schemes.
+        svg.el("circle", cx=x, cy=yv, r=11, cls=f"mk numbered {_colour(style[country.code])}")
+        svg.text(x, yv + 5, str(n), size=FS_SMALL - 1, cls="strong", anchor="middle")
+    y = bottom + 14
+    for n, (_, _, country) in enumerate(spots, 1):
+        arch = country.archetype
+        assert not isinstance(arch, str)
+        svg.text(MARGIN, y + 16, f"{n}", size=FS_SMALL, cls="strong")
+        name = _name(country, lang)
+        svg.text(MARGIN + 26, y + 16, name, size=FS_BODY, cls="strong")
+        room = chart_width() - MARGIN - (MARGIN + 34 + _text_width(name, FS_BODY))
+        svg.text(
+            MARGIN + 34 + _text_width(name, FS_BODY),
+            y + 16,
+            _fit(arch.label.get(lang), FS_SMALL, room),
+            size=FS_SMALL,
+            cls="muted",
+            tip=arch.label.get(lang),
+        )
+        y += 24
+    return _finish(svg, y + 6, ds, lang, rest, placed, 0)
+
+
+def _finish(svg: _Svg, y: float, ds: Dataset, lang: str, rest: list[Country], placed: list[Country], omitted: int) -> Chart:
+    chart_id = svg.id.removesuffix("-narrow")
     columns = [_t(f"archetype.col.{k}", lang) for k in ("country", "archetype", "state_led", "builds", "justification")]
     rows: list[list[str]] = []
     for country in sorted(ds.countries, key=_country_sort_key):

@@ -16,8 +16,8 @@ from .base import (
     FS_TICK,
     FS_VALUE,
     MARGIN,
-    WIDTH,
     _t,
+    chart_width,
 )
 from .svg import (
     _f,
@@ -26,6 +26,7 @@ from .svg import (
     _LogScale,
     _Svg,
     _Swatch,
+    _text_lines,
     _text_width,
     _wrap,
 )
@@ -67,10 +68,9 @@ def _bar_panel(
     which is what keeps them readable on a phone.
     """
     values = [v for g in groups for b in g.bars for v in (b.value, b.value_max or b.value)]
-    x0, x1 = MARGIN, WIDTH - MARGIN
+    x0, x1 = MARGIN, chart_width() - MARGIN
     scale: _LogScale | _LinearScale = (_LinearScale if linear else _LogScale).around(values, x0, x1)
-    svg.text(x0, y + 15, axis_label, size=FS_AXIS, cls="axis muted")
-    y += 24
+    y += 24 + _text_lines(svg, x0, y + 15, axis_label, FS_AXIS, "axis muted", x1 - x0, 20)
     ticks = scale.ticks()
     tick_row = _tick_labeller(svg, [(scale(t), tick_label(t)) for t in ticks], x0, x1)
     tick_row(y + 14)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +23,9 @@ LANGS = ("ko", "en")
 #: Every chart is this wide in user units; charts with many items grow taller, never
 #: narrower, so the text keeps its size (see the font sizes below).
 WIDTH = 640
+#: The phone version of every chart: drawn again at this width, not shrunk, so a 360 px screen
+#: shows it at about its own size, its text as large as the page's small print.
+NARROW_WIDTH = 340
 MARGIN = 16
 #: How many countries a chart names before it groups the rest as "others".
 TOP_N = 12
@@ -61,6 +68,44 @@ class Chart:
     columns: list[str]
     rows: list[list[str]]
     notes: list[str]
+    #: The same chart drawn for a phone (see ``responsive``).
+    narrow: Markup | None = None
+
+
+_width = contextvars.ContextVar("chart_width", default=WIDTH)
+
+
+def chart_width() -> int:
+    """The width of the chart being drawn: ``WIDTH``, or ``NARROW_WIDTH`` while the phone version is."""
+    return _width.get()
+
+
+@contextlib.contextmanager
+def _narrow() -> Iterator[None]:
+    token = _width.set(NARROW_WIDTH)
+    try:
+        yield
+    finally:
+        _width.reset(token)
+
+
+def responsive(make: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Make a chart function draw its chart twice: at ``WIDTH``, and for phones at ``NARROW_WIDTH``.
+
+    The page shows one or the other by CSS (charts.css). Each chart lays itself out for
+    the width it is given (labels move, wrap or shorten), which a scaled-down SVG cannot.
+    """
+
+    @functools.wraps(make)
+    def both(*args: Any, **kwargs: Any) -> Chart:
+        chart = make(*args, **kwargs)
+        if chart_width() != WIDTH:
+            return chart
+        with _narrow():
+            phone = make(*args, **kwargs)
+        return replace(chart, narrow=phone.svg)
+
+    return both
 
 
 # --- messages -----------------------------------------------------------------

@@ -27,12 +27,15 @@ from .base import (
     _name,
     _others_label,
     _t,
+    chart_width,
+    responsive,
 )
 from .svg import (
     _legend,
     _no_data,
     _Svg,
     _Swatch,
+    _text_lines,
 )
 
 # --- compute -------------------------------------------------------------------------------
@@ -100,6 +103,7 @@ def _compute_groups(
     return groups, len(rest), statuses, bounds
 
 
+@responsive
 def compute_chart(ds: Dataset, lang: str) -> Chart:
     """GPUs planned against delivered, and national supercomputers in petaflops."""
     _check_lang(lang)
@@ -149,14 +153,20 @@ def compute_chart(ds: Dataset, lang: str) -> Chart:
     if not gpu_groups and not plan_groups and not pf_groups:
         y = _no_data(svg, y, lang)
     if gpu_groups:
-        svg.text(MARGIN, y + 20, _t("compute.panel_gpus", lang), size=FS_HEAD + 2, cls="strong panel")
-        y = _bar_panel(svg, y + 30, gpu_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang, linear=True)
+        wrapped = _text_lines(
+            svg, MARGIN, y + 20, _t("compute.panel_gpus", lang), FS_HEAD + 2, "strong panel", chart_width() - 2 * MARGIN, 24
+        )
+        y = _bar_panel(svg, y + 30 + wrapped, gpu_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang, linear=True)
     if plan_groups:
-        svg.text(MARGIN, y + 28, _t("compute.panel_plans", lang), size=FS_HEAD + 2, cls="strong panel")
-        y = _bar_panel(svg, y + 38, plan_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang, linear=True)
+        wrapped = _text_lines(
+            svg, MARGIN, y + 28, _t("compute.panel_plans", lang), FS_HEAD + 2, "strong panel", chart_width() - 2 * MARGIN, 24
+        )
+        y = _bar_panel(svg, y + 38 + wrapped, plan_groups, _t("compute.axis_gpus", lang), lambda v: fmt.short(v, lang), lang, linear=True)
     if pf_groups:
-        svg.text(MARGIN, y + 28, _t("compute.panel_pflops", lang), size=FS_HEAD + 2, cls="strong panel")
-        y = _bar_panel(svg, y + 38, pf_groups, _t("compute.axis_pflops", lang), lambda v: fmt.short(v, lang), lang, linear=True)
+        wrapped = _text_lines(
+            svg, MARGIN, y + 28, _t("compute.panel_pflops", lang), FS_HEAD + 2, "strong panel", chart_width() - 2 * MARGIN, 24
+        )
+        y = _bar_panel(svg, y + 38 + wrapped, pf_groups, _t("compute.axis_pflops", lang), lambda v: fmt.short(v, lang), lang, linear=True)
 
     columns = [
         _t(f"compute.col.{k}", lang) for k in ("country", "item", "kind", "status", "gpus", "pflops", "date", "target", "sector", "note")

@@ -31,6 +31,7 @@ from .base import (
     _name,
     _others_label,
     _t,
+    responsive,
 )
 from .svg import (
     _legend,
@@ -83,6 +84,7 @@ def _used_rates(moneys: Iterable[_Money]) -> list[FxRate]:
     return [seen[key] for key in sorted(seen)]
 
 
+@responsive
 def funding_chart(ds: Dataset, lang: str) -> Chart:
     """Public and private AI funding per country, in US dollars at each figure's exchange-rate year."""
     _check_lang(lang)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from .. import format as fmt
 from ..data.schema import Indicator
 from ..indicators import Value
-from .base import FS_BODY, FS_TICK, MARGIN, WIDTH, Chart, _check_lang, _name, _t
-from .svg import _f, _legend, _no_data, _Svg, _Swatch
+from .base import FS_BODY, FS_TICK, MARGIN, Chart, _check_lang, _name, _t, chart_width, responsive
+from .svg import _f, _legend, _no_data, _Svg, _Swatch, _text_width
 
 #: Statuses drawn as firm (solid): money spent or budgeted, hardware running, models released.
 FIRM = {"actual", "budgeted", "operational", "delivered", "released"}
+LEADING = 21
 #: Each country takes two lines: its name and value, then its bar across the full width (no label can overflow).
 ROW = 50
 
@@ -34,6 +35,7 @@ def _ticks(top: float) -> list[float]:
     return [step * k for k in range(n + 1)]
 
 
+@responsive
 def indicator_chart(indicator: Indicator, values: list[Value], lang: str) -> Chart:
     """Bars for the countries with a value, in the order given (the indicator's order)."""
     _check_lang(lang)
@@ -57,14 +59,21 @@ def indicator_chart(indicator: Indicator, values: list[Value], lang: str) -> Cha
         return Chart(
             f"indicator-{indicator.id}", name, svg.desc, svg.render(height, "indicator"), [_t("indicator.col.country", lang)], [], []
         )
-    x0, x1 = MARGIN, WIDTH - MARGIN
+    x0, x1 = MARGIN, chart_width() - MARGIN
     ticks = _ticks(max(v.amount or 0 for v in shown))
     top = ticks[-1]
 
     def scale(v: float) -> float:
         return x0 + (x1 - x0) * v / top
 
-    bottom = y + 20 + ROW * len(shown)
+    # Each country's line: its name and value, or, where the two do not fit the width (a phone),
+    # the name on one line and the value on the next.
+    lines = []
+    for value in shown:
+        text = _value_text(indicator, value, lang) + (" *" if value.partial else "")
+        joined = f"{_name(value.country, lang)} · {text}"
+        lines.append([joined] if _text_width(joined, FS_BODY) <= x1 - x0 else [_name(value.country, lang), text])
+    bottom = y + 20 + ROW * len(shown) + LEADING * sum(len(ls) - 1 for ls in lines)
     for tick in ticks:
         x = scale(tick)
         svg.el("line", x1=x, y1=y + 14, x2=x, y2=bottom, cls="grid")
@@ -72,11 +81,12 @@ def indicator_chart(indicator: Indicator, values: list[Value], lang: str) -> Cha
         anchor = "start" if tick == ticks[0] else "end" if tick == ticks[-1] else "middle"
         svg.text(x, y + 8, label, size=FS_TICK, cls="tick muted", anchor=anchor)
     y += 20
-    for value in shown:
+    for value, texts in zip(shown, lines, strict=True):
         assert value.amount is not None
         firm = bool(value.statuses) and all(s in FIRM for s in value.statuses)
-        text = _value_text(indicator, value, lang) + (" *" if value.partial else "")
-        svg.text(MARGIN, y + 18, f"{_name(value.country, lang)} · {text}", size=FS_BODY, cls="strong")
+        for i, line in enumerate(texts):
+            svg.text(MARGIN, y + 18, line, size=FS_BODY, cls="strong" if i == 0 else None)
+            y += LEADING if i < len(texts) - 1 else 0
         width = max(scale(value.amount) - x0, 1.5)
         cls = "bar public" if firm else "bar planned"
         fill = None if firm else f"url(#indicator-{indicator.id}-hatch)"

@@ -15,7 +15,6 @@ from .base import (
     FS_TICK,
     MARGIN,
     TOP_N,
-    WIDTH,
     Chart,
     _check_lang,
     _colour,
@@ -25,6 +24,8 @@ from .base import (
     _shape,
     _style_index,
     _t,
+    chart_width,
+    responsive,
 )
 from .svg import (
     _DateScale,
@@ -52,6 +53,7 @@ def _plottable(model: FoundationModel) -> bool:
     return _params(model.params_total) is not None and isinstance(model.released, PartialDate)
 
 
+@responsive
 def models_chart(ds: Dataset, lang: str) -> Chart:
     """Parameters (total and active) against release date, one colour and shape per country."""
     _check_lang(lang)
@@ -84,7 +86,7 @@ def models_chart(ds: Dataset, lang: str) -> Chart:
 
     if points:
         values = [v for _, _, m in points for v in (_params(m.params_total), _params(m.params_active)) if v]
-        left, right, top_y = 78, WIDTH - MARGIN, y + 26
+        left, right, top_y = 78, chart_width() - MARGIN, y + 26
         bottom = top_y + 400
         ys = _LogScale.around(values, bottom, top_y, headroom=True)
         dates = [_midpoint(m.released) for _, _, m in points]  # type: ignore[arg-type]

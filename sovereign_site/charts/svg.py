@@ -18,6 +18,7 @@ from .base import (
     MARGIN,
     WIDTH,
     _t,
+    chart_width,
 )
 
 # --- numbers and text geometry --------------------------------------------------
@@ -54,6 +55,14 @@ def _char_width(ch: str) -> float:
 def _text_width(text: str, size: float) -> float:
     """A generous estimate of rendered width: Hangul is about one em, Latin about half."""
     return sum(_char_width(ch) for ch in text) * size
+
+
+def _text_lines(svg: _Svg, x: float, y: float, text: str, size: float, cls: str, width: float, leading: float) -> float:
+    """Draw ``text`` wrapped to ``width`` (two lines at most), the first baseline at ``y``; return the height added by wrapping."""
+    lines = _wrap(text, size, width)
+    for i, line in enumerate(lines):
+        svg.text(x, y + i * leading, line, size=size, cls=cls, tip=text if line.endswith("…") else None)
+    return (len(lines) - 1) * leading
 
 
 def _fit(text: str, size: float, width: float) -> str:
@@ -99,7 +108,8 @@ class _Svg:
     """Collects SVG elements. All attribute values and texts are escaped here."""
 
     def __init__(self, chart_id: str, title: str, desc: str) -> None:
-        self.id = chart_id
+        # The phone version sits in the same page: its ids (title, desc, patterns) must differ.
+        self.id = chart_id if chart_width() == WIDTH else f"{chart_id}-narrow"
         self.title = title
         self.desc = desc
         self.defs: list[str] = []
@@ -157,8 +167,8 @@ class _Svg:
     def render(self, height: float, kind: str) -> Markup:
         ident = escape(self.id)
         head = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_f(math.ceil(height))}" '
-            f'class="chart-svg chart-{escape(kind)}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart_width()} {_f(math.ceil(height))}" '
+            f'class="chart-svg chart-{escape(kind)}{"" if chart_width() == WIDTH else " narrow"}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
             'fill="currentColor">'
             f'<title id="{ident}-title">{escape(self.title)}</title>'
             f'<desc id="{ident}-desc">{escape(self.desc)}</desc>'
@@ -345,7 +355,7 @@ def _legend(svg: _Svg, y: float, items: list[_Swatch]) -> float:
     size = FS_AXIS
     for item in items:
         w = 22 + _text_width(item.label, size) + 16
-        if x > MARGIN and x + w > WIDTH - MARGIN:
+        if x > MARGIN and x + w > chart_width() - MARGIN:
             x, y = MARGIN, y + row_h
         cy = y + row_h / 2
         if item.kind == "rect":
@@ -357,7 +367,7 @@ def _legend(svg: _Svg, y: float, items: list[_Swatch]) -> float:
         elif item.kind == "line":
             svg.el("line", x1=x + 8, y1=cy - 8, x2=x + 8, y2=cy + 8, cls=f"{item.cls} swatch")
             svg.el("line", x1=x + 4, y1=cy + 8, x2=x + 12, y2=cy + 8, cls=f"{item.cls} swatch")
-        svg.text(x + 22, cy + 5, _fit(item.label, size, WIDTH - 2 * MARGIN - 22), size=size, cls="legend", tip=item.label)
+        svg.text(x + 22, cy + 5, _fit(item.label, size, chart_width() - 2 * MARGIN - 22), size=size, cls="legend", tip=item.label)
         x += w
     return y + row_h + 6
 
@@ -386,5 +396,5 @@ def _leader(svg: _Svg, x: float, y: float, r: float, box: Box) -> None:
 
 
 def _no_data(svg: _Svg, y: float, lang: str) -> float:
-    svg.text(WIDTH / 2, y + 30, _t("chart.no_data", lang), size=16, cls="muted", anchor="middle")
+    svg.text(chart_width() / 2, y + 30, _t("chart.no_data", lang), size=16, cls="muted", anchor="middle")
     return y + 50

@@ -19,7 +19,6 @@ from .base import (
     MARGIN,
     MAX_LANES,
     TIMELINE_START_YEAR,
-    WIDTH,
     Chart,
     _check_lang,
     _colour,
@@ -29,6 +28,7 @@ from .base import (
     _others_label,
     _style_index,
     _t,
+    chart_width,
 )
 from .svg import (
     _DateScale,
@@ -66,7 +66,7 @@ def _today_line(svg: _Svg, xs: _DateScale, today: dt.date, y: float, bottom: flo
     tx = xs(today)
     svg.el("line", x1=tx, y1=y, x2=tx, y2=bottom + 6, cls="today")
     label = _t("timeline.as_of", lang, date=fmt.date(today, lang))
-    anchor = "end" if tx + _text_width(label, FS_SMALL) > WIDTH - MARGIN else "start"
+    anchor = "end" if tx + _text_width(label, FS_SMALL) > chart_width() - MARGIN else "start"
     svg.text(tx + (-4 if anchor == "end" else 4), bottom + 18, label, size=FS_SMALL, cls="muted", anchor=anchor)
     return bottom + 24
 
@@ -121,7 +121,7 @@ def timeline_chart(ds: Dataset, lang: str, countries: list[Country] | None = Non
         y = _no_data(svg, y, lang)
     else:
         start, end = _timeline_axis(all_dates, today)
-        xs = _DateScale(start, end, MARGIN + 8, WIDTH - MARGIN - 8)
+        xs = _DateScale(start, end, MARGIN + 8, chart_width() - MARGIN - 8)
         axis_y = y + 14
         lane_h = 88
         bottom = axis_y + 16 + lane_h * (len(lanes) + bool(rest))
@@ -130,12 +130,12 @@ def timeline_chart(ds: Dataset, lang: str, countries: list[Country] | None = Non
         style = _style_index(ds)
         for country in lanes:
             cls = _colour(style.get(country.code, 0))
-            svg.text(MARGIN, y + 17, _fit(_name(country, lang), FS_BODY, WIDTH - 2 * MARGIN), size=FS_BODY, cls="strong")
+            svg.text(MARGIN, y + 17, _fit(_name(country, lang), FS_BODY, chart_width() - 2 * MARGIN), size=FS_BODY, cls="strong")
             line_y = y + 30
-            svg.el("line", x1=MARGIN, y1=line_y, x2=WIDTH - MARGIN, y2=line_y, cls="lane")
+            svg.el("line", x1=MARGIN, y1=line_y, x2=chart_width() - MARGIN, y2=line_y, cls="lane")
             # Two rows of short labels under the lane; a label that fits neither row is left
             # to the dot's tooltip and the table.
-            placer = _Placer((MARGIN, line_y + 8, WIDTH - MARGIN, line_y + 50))
+            placer = _Placer((MARGIN, line_y + 8, chart_width() - MARGIN, line_y + 50))
             for milestone in _milestones(country):
                 label = milestone.label.get(lang)
                 x = _milestone_mark(svg, xs, milestone.date, line_y, cls, f"{fmt.date(milestone.date, lang)}: {label}")
@@ -168,7 +168,7 @@ def _others_lane(svg: _Svg, xs: _DateScale, rest: list[Country], y: float, lang:
     """The aggregated lane: milestones counted per year, one sized circle per year (size stays bounded)."""
     svg.text(MARGIN, y + 17, _others_label(len(rest), lang), size=FS_BODY, cls="strong")
     line_y = y + 30
-    svg.el("line", x1=MARGIN, y1=line_y, x2=WIDTH - MARGIN, y2=line_y, cls="lane")
+    svg.el("line", x1=MARGIN, y1=line_y, x2=chart_width() - MARGIN, y2=line_y, cls="lane")
     per_year = Counter(xs.clamp(_midpoint(m.date)).year for c in rest for m in _milestones(c))
     most = max(per_year.values())
     for year, n in sorted(per_year.items()):
@@ -209,7 +209,7 @@ def _country_timeline(ds: Dataset, lang: str, country: Country, today: dt.date) 
         y = _no_data(svg, y, lang)
     else:
         start, end = _timeline_axis(dates, today)
-        xs = _DateScale(start, end, MARGIN + 8, WIDTH - MARGIN - 8)
+        xs = _DateScale(start, end, MARGIN + 8, chart_width() - MARGIN - 8)
         axis_y = y + 14
         # One country, one colour: the palette's first. Using its cross-country slot would
         # make every country page depend on every other country's funding (the slot is a rank).
@@ -219,7 +219,7 @@ def _country_timeline(ds: Dataset, lang: str, country: Country, today: dt.date) 
         for milestone in milestones:
             text = f"{fmt.date(milestone.date, lang)} · {milestone.label.get(lang)}"
             x = xs(xs.clamp(_midpoint(milestone.date)))
-            right_room, left_room = WIDTH - MARGIN - (x + 12), (x - 12) - MARGIN
+            right_room, left_room = chart_width() - MARGIN - (x + 12), (x - 12) - MARGIN
             on_right = _text_width(text, FS_BODY) <= right_room or right_room >= left_room
             lines = _wrap(text, FS_BODY, right_room if on_right else left_room)
             layout.append((milestone, text, x, on_right, lines))

@@ -196,6 +196,7 @@ def _load(content: Path, max_source_age_days: int, today: dt.date, cache: Memo |
             countries.append(country)
 
     assert next(parsed, None) is None  # every file taken; this also waits for the child to finish
+    _check_layers(countries, seen, report)
     if fx is not None and fx_doc is not None:
         check_sources(fx_doc, fx.sources, [r.source for r in fx.rates], report, max_source_age_days, today)
     if not countries and not report.errors:
@@ -222,6 +223,23 @@ def parse(path: Path) -> Parsed:
 def parse_in_order(paths: list[Path]) -> Iterator[tuple[Path, Parsed]]:
     for path in paths:
         yield path, parse(path)
+
+
+def _check_layers(countries: list[schema.Country], paths: dict[str, Path], report: Report) -> None:
+    """Each ``member_of`` code names a supranational file of this dataset (a layer can be left out: a warning)."""
+    layers = {c.code: c for c in countries}
+    for country in countries:
+        for i, code in enumerate(country.member_of):
+            layer = layers.get(code)
+            if layer is not None and layer.layer == "supranational":
+                continue
+            path = paths[country.code]
+            _, doc = parse(path)  # only on this rare path: the position of the offending entry
+            line, column = doc.locate(("member_of", i)) if isinstance(doc, Document) else (None, None)
+            if layer is None:
+                report.warn(path, line, f"'{code}' is not in this dataset, so its rules are not shown here", column, f"member_of.{i}")
+            else:
+                report.error(path, line, f"'{code}' is not a supranational layer (its file needs layer: supranational)", column, f"member_of.{i}")
 
 
 def _register(country: schema.Country, path: Path, position: tuple[int | None, int | None], seen: dict[str, Path], report: Report) -> bool:

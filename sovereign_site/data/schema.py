@@ -272,6 +272,13 @@ class Country(Model):
         "central-asia",
     ]
     as_of: Day = Field(description="When the file was last checked as a whole.")
+    layer: Literal["national", "supranational"] = Field(
+        "national", description="supranational: a union of states (the EU), whose rules and money apply inside its members."
+    )
+    member_of: list[Code] = Field(
+        default_factory=list,
+        description="Codes of supranational layers whose rules apply here (eu); their pages link to each other.",
+    )
     main_strategy: Id | Unknown | None = Field(
         None, description="The id of the document that is the national AI strategy in force; newer documents are listed under it."
     )

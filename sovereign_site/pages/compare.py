@@ -161,3 +161,17 @@ def cited_sources(country: Country, dimension: Dimension) -> set[str]:
     if not isinstance(items, list):
         return set()
     return {sid for item in items for sid in item.sources}
+
+
+def events_by_year(countries: list[Country]) -> list[tuple[str, list[tuple[str, Country, Any]]]]:
+    """Every timeline event of ``countries``, grouped by year, the latest year and event first.
+
+    The timeline page lists them so that a phone, where a time axis has no room,
+    still shows every event with its label (and a search finds them).
+    """
+    events = [(str(m.date), c, m) for c in countries if isinstance(c.timeline, list) for m in c.timeline]
+    events.sort(key=lambda e: (e[0], e[1].code), reverse=True)
+    years: dict[str, list[tuple[str, Country, Any]]] = {}
+    for event in events:
+        years.setdefault(event[0][:4], []).append(event)
+    return list(years.items())

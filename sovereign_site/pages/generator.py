@@ -135,6 +135,9 @@ class DataPagesGenerator(Generator):
                 # square of their number), and the country list links the rest.
                 neighbours = [c for c in (members[country.region] if paged else fixed) if c.code != country.code]
                 essays_about = [e for e in self.essays[lang] if country.code in getattr(e, "countries", [])]
+                # A member state shows the supranational layers it belongs to; a layer lists its members.
+                layers = [ds.by_code[code] for code in country.member_of if code in ds.by_code]
+                layer_members = [c for c in fixed if country.code in c.member_of] if country.layer == "supranational" else []
                 self.render(
                     "country",
                     f"{prefix}countries/{country.code}/index.html",
@@ -146,8 +149,12 @@ class DataPagesGenerator(Generator):
                     lazy={"timeline": lambda country=country, lang=lang: charts.timeline_chart(ds, lang, [country])},
                     usd=lambda item: compare.usd_of(ds, item),
                     essays_about=essays_about,
+                    layers=layers,
+                    members=layer_members,
                     cache_key=(
                         self.country_hash(country),
+                        [self.country_hash(layer) for layer in layers],
+                        [(c.code, c.names.ko, c.names.en) for c in layer_members],
                         [(c.code, c.names.ko, c.names.en) for c in neighbours],
                         [(e.url, e.title) for e in essays_about],
                     ),
@@ -220,7 +227,7 @@ class DataPagesGenerator(Generator):
                             ),
                             **dimension_context,
                         )
-            self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"])
+            self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"], years=compare.events_by_year(fixed))
 
             # Reading and reuse
             self.render("essays", f"{prefix}essays/index.html", base, path="essays/")
