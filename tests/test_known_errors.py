@@ -82,7 +82,7 @@ def test_korea_2026_budget_is_the_cabinets_proposal(ds: Dataset) -> None:
     """The Cabinet's proposal is never presented as the final budget: it is labelled as a proposal, and
     the budget the National Assembly passed is its own item, the one the indicators count."""
     budget = item(ds, "kr", "funding", "ai-budget-2026")
-    assert budget.status == "budgeted" and "Cabinet's proposal" in budget.label.en
+    assert budget.status == "budgeted" and "Cabinet's proposal" in budget.label.en and "정부안" in budget.label.ko
     passed = item(ds, "kr", "funding", "ai-budget-2026-final")
     assert passed.status == "budgeted" and "parliamentary passage" in passed.label.en and "국회 통과" in passed.label.ko
     assert budget.part_of == passed.id and passed.part_of is None, "the proposal is never added to, or counted as, the passed budget"
