@@ -150,7 +150,9 @@ def test_picker_answers_korea_against_france_like_for_like(
     assert (fr["value"], fr["chips"]) == (fr_value, fr_chips)
     # Per person, from the same row's details, and the row links to the indicator's own page.
     details = page.locator(".picker-result tbody tr.indicator-row").first.locator("td").first.locator(".ind-details li").all_inner_texts()
-    assert details[0] == ("1인당 약 135 달러(2024년 인구)" if not prefix else "about $135 per person (2024 population)")  # ₩9.9T / ₩1,422.16 / 51.75M
+    assert details[0] == (
+        "1인당 약 135 달러(2024년 인구)" if not prefix else "about $135 per person (2024 population)"
+    )  # ₩9.9T / ₩1,422.16 / 51.75M
     href = page.locator(".picker-result tbody tr.indicator-row th a").first.get_attribute("href")
     assert href.endswith(f"/{prefix}compare/indicators/public-ai-spending/")
     # Compute: NVIDIA's count of GPUs installed in Korea (about 65,000) is in operation; nothing is sourced for

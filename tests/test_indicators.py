@@ -82,8 +82,14 @@ PRIVATE = [
         None,
     ),
     # Tech Prosperity Deal £31B, North East AI Growth Zone up to £30B (2025) and Lanarkshire £8.2B (2026), all at 2023's £0.8039.
-    ("gb", (31e9 + 30e9 + 8.2e9) / 0.8039, "up-to", "2025-2026",
-     ["tech-prosperity-deal", "north-east-aigz-investment", "lanarkshire-aigz-investment"], None),
+    (
+        "gb",
+        (31e9 + 30e9 + 8.2e9) / 0.8039,
+        "up-to",
+        "2025-2026",
+        ["tech-prosperity-deal", "north-east-aigz-investment", "lanarkshire-aigz-investment"],
+        None,
+    ),
     # SK-AWS Ulsan ₩7T (2025, at ₩1,422.16) and Rebellions' Series C target of up to $200M; the National Growth Fund's
     # private tranche is a target inside the fund's total (part_of), not counted.
     ("kr", 7e12 / 1422.16 + 200e6, "up-to", "2025", ["sk-aws-ulsan", "rebellions-series-c"], None),
@@ -102,7 +108,11 @@ def test_private_commitments(
 
 
 def test_mixed_money_is_listed_apart_not_counted(ds: Dataset) -> None:
-    assert value(ds, "private-commitments", "kr").details["mixed"] == ["national-ai-computing-centre-cost", "ngf-total", "furiosa-series-c-bridge"]
+    assert value(ds, "private-commitments", "kr").details["mixed"] == [
+        "national-ai-computing-centre-cost",
+        "ngf-total",
+        "furiosa-series-c-bridge",
+    ]
     assert value(ds, "private-commitments", "fr").details["mixed"] == []  # phase 2 is now split into its public and private parts
 
 
