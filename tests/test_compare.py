@@ -130,9 +130,9 @@ def _indicator_cells(page, row: int) -> list[dict]:
 @pytest.mark.parametrize(
     ("prefix", "kr_value", "kr_chips", "fr_value", "fr_chips"),
     [
-        ("", "약 71억 달러", [["status", "예산"], ["sector", "공공"], ["period", "2026년"]],
+        ("", "약 69억 6,000만 달러", [["status", "예산"], ["sector", "공공"], ["period", "2026년"]],
          "약 3억 2,400만 달러", [["status", "계획"], ["sector", "공공"], ["period", "2025년"], ["partial", "부분 합계"]]),
-        ("en/", "about $7.1 billion", [["status", "budgeted"], ["sector", "Public"], ["period", "2026"]],
+        ("en/", "about $6.96 billion", [["status", "budgeted"], ["sector", "Public"], ["period", "2026"]],
          "about $324 million", [["status", "planned"], ["sector", "Public"], ["period", "2025"], ["partial", "partial"]]),
     ],
 )  # fmt: skip
@@ -150,12 +150,16 @@ def test_picker_answers_korea_against_france_like_for_like(
     assert (fr["value"], fr["chips"]) == (fr_value, fr_chips)
     # Per person, from the same row's details, and the row links to the indicator's own page.
     details = page.locator(".picker-result tbody tr.indicator-row").first.locator("td").first.locator(".ind-details li").all_inner_texts()
-    assert details[0] == ("1인당 약 137 달러(2024년 인구)" if not prefix else "about $137 per person (2024 population)")
+    assert details[0] == (
+        "1인당 약 135 달러(2024년 인구)" if not prefix else "about $135 per person (2024 population)"
+    )  # ₩9.9T / ₩1,422.16 / 51.75M
     href = page.locator(".picker-result tbody tr.indicator-row th a").first.get_attribute("href")
     assert href.endswith(f"/{prefix}compare/indicators/public-ai-spending/")
-    # Compute: nothing in operation is sourced for either, so both say unknown; plans are shown apart, never added.
+    # Compute: NVIDIA's count of GPUs installed in Korea (about 65,000) is in operation; nothing is sourced for
+    # France, so it says unknown; plans are shown apart, never added.
     kr_compute, fr_compute = _indicator_cells(page, 2)
-    assert kr_compute["value"] == fr_compute["value"] == ("알 수 없음" if not prefix else "unknown")
+    assert kr_compute["value"] == ("약 6만 5,000 장" if not prefix else "about 65,000 GPUs")
+    assert fr_compute["value"] == ("알 수 없음" if not prefix else "unknown")
     plans = page.locator(".picker-result tbody tr.indicator-row").nth(2).locator("td").first.locator(".ind-details li").all_inner_texts()
     assert any(("가장 큰 계획" if not prefix else "Largest plan") in line for line in plans)
     if not prefix:

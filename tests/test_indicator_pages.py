@@ -39,12 +39,12 @@ def test_downloads_carry_the_metadata_and_the_inputs(built_site: Path) -> None:
     meta = json.loads((built_site / "data" / "indicators" / "public-ai-spending.json").read_text(encoding="utf-8"))
     assert {"id", "name", "definition", "how", "caveats", "unit", "values"} <= set(meta)
     kr = next(v for v in meta["values"] if v["country"] == "kr")
-    assert kr["inputs"] == ["ai-budget-2026"] and kr["statuses"] == ["budgeted"] and kr["period"] == "2026" and kr["partial"] is False
+    assert kr["inputs"] == ["ai-budget-2026-final"] and kr["statuses"] == ["budgeted"] and kr["period"] == "2026" and kr["partial"] is False
     rows = list(csv.DictReader((built_site / "data" / "indicators" / "public-ai-spending.csv").open(encoding="utf-8", newline="")))
     by_code = {r["country"]: r for r in rows}
-    assert by_code["kr"]["inputs"] == "ai-budget-2026" and by_code["fr"]["partial"] == "yes"
+    assert by_code["kr"]["inputs"] == "ai-budget-2026-final" and by_code["fr"]["partial"] == "yes"
     assert by_code["kr"]["name_en"] == "Public AI spending per year" and by_code["kr"]["name_ko"] == "연간 공공 AI 지출"
-    assert round(float(by_code["kr"]["value"])) == round(10.1e12 / 1422.16)
+    assert round(float(by_code["kr"]["value"])) == round(9.9e12 / 1422.16)  # the budget as passed, not the Cabinet's proposal
 
 
 def test_the_compare_page_shows_indicators_before_the_matrix_korea_first(built_site: Path) -> None:

@@ -32,16 +32,16 @@ def value(ds: Dataset, indicator_id: str, code: str) -> indicators.Value:
 # --- public AI spending per year ---------------------------------------------------------------------
 # (code, US dollars, bound, year, inputs, partial, reason, per person, share of GDP)
 PUBLIC = [
-    # ₩10.1T 2026 budget (the Cabinet's, JoongAng 2025-08-29), the government's total: no 2026 rate yet, so 2025's ₩1,422.16.
-    ("kr", 10.1e12 / 1422.16, "exact", "2026", ["ai-budget-2026"], False, None, 10.1e12 / 1422.16 / 51.75e6, 10.1e12 / 1422.16 / 1.8689e12),
+    # About ₩9.9T, the 2026 AI budget after the National Assembly passed it (News1, ZDNet Korea), the government's total;
+    # the Cabinet's ₩10.1T proposal sits inside it (part_of) and is never counted. No 2026 rate yet, so 2025's ₩1,422.16.
+    ("kr", 9.9e12 / 1422.16, "about", "2026", ["ai-budget-2026-final"], False, None, 9.9e12 / 1422.16 / 51.75e6, 9.9e12 / 1422.16 / 1.8689e12),
     # ¥60.06B National AI Industry Investment Fund (2025) at 2023's ¥7.0809; no total AI budget: a partial sum.
     ("cn", 60.06e9 / 7.0809, "exact", "2025", ["national-ai-fund"], True, "programmes-only", 60.06e9 / 7.0809 / 1.408e9, (60.06e9 / 7.0809) / (134.9084e12 / 7.0809)),
     # $3.3B NITRD request FY2025; GDP unknown, population "more than 340 million".
     ("us", 3.3e9, "exact", "2025", ["nitrd-fy2025"], True, "programmes-only", 3.3e9 / 340e6, None),
-    # 2026: £2B/5 + £500M/5 + £750M/5 = £650M (two are "up to"), at 2023's £0.8039.
-    ("gb", (2e9 / 5 + 500e6 / 5 + 750e6 / 5) / 0.8039, "up-to", "2026",
-     ["spending-review-2025", "sovereign-ai-unit", "edinburgh-supercomputer-funding"], True, "programmes-only",
-     (2e9 / 5 + 500e6 / 5 + 750e6 / 5) / 0.8039 / 69.3e6, None),
+    # 2026: about £2B over five years = £400M, at 2023's £0.8039. The Sovereign AI Unit sits inside the Spending Review
+    # money and the Edinburgh supercomputer inside the Compute Roadmap envelope (a "broader" item): neither is added.
+    ("gb", 2e9 / 5 / 0.8039, "about", "2026", ["spending-review-2025"], True, "programmes-only", 2e9 / 5 / 0.8039 / 69.3e6, None),
     # 2025: the public €1.5B of the strategy's phase 2 (2021–2025) spread over five years, at 2023's €0.9245
     # (the €506M of private co-funding is a separate, private item).
     ("fr", 1.5e9 / 5 / 0.9245, "exact", "2025", ["snia-2-funding"], True, "programmes-only", 1.5e9 / 5 / 0.9245 / 68.4e6,
@@ -81,8 +81,18 @@ PRIVATE = [
         ["snia-2-private", "paris-summit-pledges", "mistral-series-c"],
         None,
     ),
-    ("gb", 31e9 / 0.8039, "exact", "2025", ["tech-prosperity-deal"], None),
-    ("kr", None, "exact", None, [], "no-private-items"),
+    # Tech Prosperity Deal £31B, North East AI Growth Zone up to £30B (2025) and Lanarkshire £8.2B (2026), all at 2023's £0.8039.
+    (
+        "gb",
+        (31e9 + 30e9 + 8.2e9) / 0.8039,
+        "up-to",
+        "2025-2026",
+        ["tech-prosperity-deal", "north-east-aigz-investment", "lanarkshire-aigz-investment"],
+        None,
+    ),
+    # SK-AWS Ulsan ₩7T (2025, at ₩1,422.16) and Rebellions' Series C target of up to $200M; the National Growth Fund's
+    # private tranche is a target inside the fund's total (part_of), not counted.
+    ("kr", 7e12 / 1422.16 + 200e6, "up-to", "2025", ["sk-aws-ulsan", "rebellions-series-c"], None),
     ("cn", None, "exact", None, [], "no-private-items"),
     ("sg", None, "exact", None, [], "no-private-items"),
 ]
@@ -98,7 +108,11 @@ def test_private_commitments(
 
 
 def test_mixed_money_is_listed_apart_not_counted(ds: Dataset) -> None:
-    assert value(ds, "private-commitments", "kr").details["mixed"] == ["national-ai-computing-centre-cost"]
+    assert value(ds, "private-commitments", "kr").details["mixed"] == [
+        "national-ai-computing-centre-cost",
+        "ngf-total",
+        "furiosa-series-c-bridge",
+    ]
     assert value(ds, "private-commitments", "fr").details["mixed"] == []  # phase 2 is now split into its public and private parts
 
 
@@ -106,7 +120,9 @@ def test_mixed_money_is_listed_apart_not_counted(ds: Dataset) -> None:
 COMPUTE = [
     # (code, GPUs in operation, reason, largest plan per sector)
     ("gb", 5448, None, {"private": "tech-prosperity-gpus"}),  # Isambard-AI, operational
-    ("kr", None, "no-operating-count", {"public": "supercomputer-6", "mixed": "nvidia-260k"}),  # NVIDIA's "up to" includes a state share
+    # About 65,000 GPUs installed nationwide (NVIDIA's count, mixed); the 4,224 allocated in 2026 sit inside the 2025
+    # purchase (part_of). NVIDIA's "up to" includes a state share; SK-AWS Ulsan is the largest private plan.
+    ("kr", 65000, None, {"public": "supercomputer-6", "mixed": "nvidia-260k", "private": "sk-aws-ulsan-dc"}),
     ("fr", None, "no-operating-count", {"private": "mistral-compute"}),  # Jean Zay runs, but no GPU count is sourced
     ("us", None, "no-operating-count", {}),
     ("cn", None, "no-operating-count", {}),
@@ -134,11 +150,11 @@ def test_purchases_inside_a_target_are_not_counted_twice(ds: Dataset) -> None:
 # --- home-grown foundation models ---------------------------------------------------------------------
 MODELS = [
     ("kr", 5, 0, "ax-k1", None, "origin-unknown"),  # HyperCLOVA X SEED Think's origin is unknown
-    ("cn", 3, 0, "qwen3-max", None, None),
+    ("cn", 3, 1, "qwen3-max", "deepseek-r1", None),  # DeepSeek-R1 is post-trained on DeepSeek-V3-Base
     ("us", 2, 0, "llama-3-1-405b", None, None),
     ("fr", 2, 0, "mistral-large-2", None, None),
-    ("gb", 1, 0, "stablelm-2-12b", None, None),
-    ("sg", 1, 3, "sea-lion-v1", "sea-lion-v4", None),
+    ("gb", 1, 0, "stablelm-2-12b", None, "origin-unknown"),  # BritLLM's origin is unknown
+    ("sg", 1, 5, "sea-lion-v1", "sea-lion-v3-70b", None),  # v2 (Llama 3) and v3-70B (Llama 3.1) added
 ]
 
 

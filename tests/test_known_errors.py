@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sovereign_site import indicators
 from sovereign_site.data.dataset import Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,10 +79,19 @@ def test_unsourced_claims_about_naver_and_motif_are_cut(built_site: Path) -> Non
 
 
 def test_korea_2026_budget_is_the_cabinets_proposal(ds: Dataset) -> None:
+    """The Cabinet's proposal is never presented as the final budget: it is labelled as a proposal, and
+    the budget the National Assembly passed is its own item, the one the indicators count."""
     budget = item(ds, "kr", "funding", "ai-budget-2026")
-    assert budget.status == "budgeted" and "Cabinet's proposal" in budget.label.en
+    assert budget.status == "budgeted" and "Cabinet's proposal" in budget.label.en and "정부안" in budget.label.ko
+    passed = item(ds, "kr", "funding", "ai-budget-2026-final")
+    assert passed.status == "budgeted" and "parliamentary passage" in passed.label.en and "국회 통과" in passed.label.ko
+    assert budget.part_of == passed.id and passed.part_of is None, "the proposal is never added to, or counted as, the passed budget"
     summary = ds.by_code["kr"].summary
     assert "예산안" in summary.ko and "Cabinet's proposed" in summary.en
+    assert "[[fig:kr.ai-budget-2026-final]]" in summary.ko and "[[fig:kr.ai-budget-2026-final]]" in summary.en
+    spending = next(i for i in ds.indicators if i.method == "public-spending-per-year")
+    value = indicators.compute(ds, spending, ds.by_code["kr"])
+    assert value.period == "2026" and "ai-budget-2026-final" in value.inputs and "ai-budget-2026" not in value.inputs
 
 
 def test_the_10_26_threshold_is_set_by_the_enforcement_decree(built_site: Path) -> None:
