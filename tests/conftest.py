@@ -27,10 +27,10 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 ARTIFACTS = REPO / "test-artifacts"
 SITE_URL = "https://sovereign-site.example"
-#: "Today" for every test: 2026-11-29T00:00:00Z. Source-age checks compare `accessed`
+#: "Today" for every test: 2026-12-01T00:00:00Z. Source-age checks compare `accessed`
 #: dates with it, so a strict build passes in 2028 as it does now. Set here, before any
 #: test runs, so subprocesses inherit it; tests of the age rule itself set their own.
-TODAY_EPOCH = "1795910400"
+TODAY_EPOCH = "1796083200"
 os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
 #: Under CI a missing browser, axe-core or shared corpus is a failure, never a skip.
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
