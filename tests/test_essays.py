@@ -25,7 +25,8 @@ def test_flagship_essay_is_substantial() -> None:
 def test_every_figure_is_cited(name: str) -> None:
     """A paragraph that states a number either takes it from the dataset or cites a source."""
     for paragraph in _body(ESSAYS / name).split("\n\n"):
-        if paragraph.lstrip().startswith(("#", "[^", "|")):
+        # Headings, notes, tables and "[//]: # (…)" comments (markers for the editors, never rendered) are not prose.
+        if paragraph.lstrip().startswith(("#", "[^", "|", "[//]:")):
             continue
         text = ORDINALS.sub("", re.sub(r"\[\[[^\]]+\]\]", "", paragraph))
         if re.search(r"\d", text):
@@ -78,3 +79,30 @@ def test_a_broken_reference_fails_the_build_with_file_and_line(tmp_path: Path) -
     assert f"content/essays/korea-sovereign-ai.md:{target + 1}: error: [[fig:kr.ai-budget-2099]]: no item 'ai-budget-2099'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+INDICATORS = ["public-ai-spending", "private-commitments", "compute", "sovereign-models", "legal-basis"]
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+@pytest.mark.parametrize("indicator", INDICATORS)
+def test_every_indicator_page_links_to_how_we_compare(built_site: Path, indicator: str, prefix: str) -> None:
+    html = (built_site / prefix / "compare" / "indicators" / indicator / "index.html").read_text(encoding="utf-8")
+    link = re.search(r'<p class="how-we-compare"><a href="([^"]+)">([^<]+)</a></p>', html)
+    assert link, f"{prefix}compare/indicators/{indicator}/: no link to the essay on how we compare"
+    assert link.group(1) == f"/{prefix}essays/how-we-compare/"
+    assert ("How we compare" if prefix else "비교의 방법") in link.group(2)
+    essay = (built_site / link.group(1).lstrip("/") / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{"en" if prefix else "ko"}">' in essay
+    assert ("<h1>How we compare</h1>" if prefix else "<h1>비교의 방법</h1>") in essay
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_how_we_compare_links_every_indicator_and_its_links_resolve(built_site: Path, prefix: str) -> None:
+    page = built_site / prefix / "essays" / "how-we-compare" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    relative = set(re.findall(r'href="(\.\./[^"#]*)"', html))
+    assert {f"../../compare/indicators/{i}/" for i in INDICATORS} <= relative
+    for href in relative:
+        assert (page.parent / href / "index.html").resolve().exists(), href
+    assert 'class="footnotes"' in html and "ratio:" not in html  # editors' markers never reach the page

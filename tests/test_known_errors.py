@@ -57,11 +57,12 @@ def test_edinburgh_sits_inside_the_two_billion(ds: Dataset) -> None:
 def test_mistral_compute_counts_grace_blackwell_superchips(ds: Dataset, built_site: Path) -> None:
     mistral = item(ds, "fr", "compute", "mistral-compute")
     assert mistral.unit.en == "Grace Blackwell superchips"
-    essay_en = text(built_site / "en" / "essays" / "korea-sovereign-ai" / "index.html")
-    essay_ko = text(built_site / "essays" / "korea-sovereign-ai" / "index.html")
-    assert "Mistral Compute, about 18,000 Grace Blackwell superchips" in essay_en
+    # The essay on how we compare is the one that cites Mistral Compute since the rewrite (#18).
+    essay_en = text(built_site / "en" / "essays" / "how-we-compare" / "index.html")
+    essay_ko = text(built_site / "essays" / "how-we-compare" / "index.html")
+    assert "Mistral Compute (about 18,000 Grace Blackwell superchips" in essay_en
     assert "about 18,000 GPUs" not in essay_en
-    assert "Mistral Compute, 약 1만 8,000 그레이스 블랙웰 슈퍼칩" in essay_ko
+    assert "미스트랄 컴퓨트(약 1만 8,000 그레이스 블랙웰 슈퍼칩" in essay_ko
 
 
 def test_sea_lion_2025_is_built_on_qwen(built_site: Path) -> None:
@@ -100,5 +101,5 @@ def test_the_10_26_threshold_is_set_by_the_enforcement_decree(built_site: Path) 
     assert raw.count("시행령") >= 2 and raw.count("enforcement decree") >= 2
     ko = text(built_site / "essays" / "korea-sovereign-ai" / "index.html")
     en = text(built_site / "en" / "essays" / "korea-sovereign-ai" / "index.html")
-    assert "이 기준은 법률이 아니라 시행령이 정한다" in ko
-    assert "a threshold set not by the Act but by its enforcement decree" in en
+    assert "시행령이 정하는 학습 연산량 기준" in ko
+    assert "a compute threshold that the enforcement decree sets" in en
