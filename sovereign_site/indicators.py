@@ -197,7 +197,8 @@ def _gpus(item: Compute) -> float | None:
 
 
 def compute_operating_vs_planned(ds: Dataset, country: Country) -> Value:
-    items = [k for k in _listed(country.compute) if k.part_of is None]
+    # A layer's system that a member state's file already counts (JUPITER: the EU and Germany) is counted there only.
+    items = [k for k in _listed(country.compute) if k.part_of is None and k.counted_in is None]
     operating = [k for k in items if k.status in OPERATING]
     counted = [k for k in operating if _gpus(k) is not None]
     by_sector: dict[str, float] = {}

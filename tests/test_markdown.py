@@ -8,6 +8,7 @@ error fixtures the expected output is one problem per line, as
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,18 @@ def test_only_safe_link_schemes(url: str, ok: bool) -> None:
 def test_slugify_korean() -> None:
     assert slugify("한국의 GPU 계획: 5만 장?") == "한국의-gpu-계획-5만-장"
     assert slugify("!!!") == "section"
+
+
+def test_a_note_cited_many_times_has_one_arrow_and_lettered_back_links(dataset) -> None:
+    source = "하나[^a] 둘[^a] 셋[^a] 넷[^b]\n\n[^a]: 세 번 인용한 각주.\n[^b]: 한 번 인용한 각주.\n"
+    out, report = _render(dataset, source)
+    assert report.problems == []
+    html = out.html
+    notes = html[html.index('<section class="footnotes"') :]
+    first, second = notes.split("</li>")[:2]
+    assert first.count("\u21a9") == 1  # one arrow for the three citations…
+    letters = re.findall(r'<a href="#(fnref1(?::\d)?)" aria-label="본문 인용 위치 ([a-c])">([a-c])</a>', first)
+    assert letters == [("fnref1", "a", "a"), ("fnref1:1", "b", "b"), ("fnref1:2", "c", "c")]
+    for target, _, _ in letters:  # …each letter returning to its own citation
+        assert f'id="{target}"' in html
+    assert second.count("\u21a9") == 1 and 'href="#fnref2" aria-label="본문으로 돌아가기"' in second

@@ -229,6 +229,14 @@ def _check_layers(countries: list[schema.Country], paths: dict[str, Path], repor
     """Each ``member_of`` code names a supranational file of this dataset (a layer can be left out: a warning)."""
     layers = {c.code: c for c in countries}
     for country in countries:
+        hosts = [(i, k.counted_in) for i, k in enumerate(country.compute if isinstance(country.compute, list) else []) if k.counted_in]
+        for i, code in hosts:
+            host = layers.get(code)
+            if host is None or country.code in host.member_of:
+                continue
+            _, doc = parse(paths[country.code])
+            line, column = doc.locate(("compute", i, "counted_in")) if isinstance(doc, Document) else (None, None)
+            report.error(paths[country.code], line, f"'{code}' is not a member of '{country.code}' (its file has no member_of: [{country.code}])", column, f"compute.{i}.counted_in")
         for i, code in enumerate(country.member_of):
             layer = layers.get(code)
             if layer is not None and layer.layer == "supranational":

@@ -164,6 +164,9 @@ class Compute(Model):
     accelerator: Text | None = Field(None, description="The chip, where the source names it (H100, GH200, GB200…).")
     unit: Bilingual | None = Field(None, description="What ``gpus`` counts, where the source counts something else (superchips, systems).")
     part_of: Id | None = Field(None, description="The id of another compute item (a national target, say) that already counts these.")
+    counted_in: Code | None = Field(
+        None, description="In a supranational file: the member state whose file counts the same system (its host); the layer's totals leave it out."
+    )
     note: Bilingual | None = None
     sources: SourceIds
 

@@ -38,8 +38,23 @@ def _fn_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     return f'<li id="fn{_footnote_id(tokens, idx)[0]}">'
 
 
+BACK = {"ko": "본문으로 돌아가기", "en": "Back to the text"}
+BACK_TO = {"ko": "본문 인용 위치 {letter}", "en": "Back to citation {letter}"}
+
+
 def _fn_anchor(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-    return f' <a href="#fnref{_footnote_id(tokens, idx)[1]}">\u21a9\ufe0e</a>'
+    # One back-link, or, for a note cited several times, one arrow and a lettered link per
+    # citation ("↩︎ a b c", as Wikipedia does) instead of a row of identical arrows.
+    lang = env.get("lang", "ko")
+    meta = tokens[idx].meta
+    count = env.get("footnotes", {}).get("list", {}).get(meta["id"], {}).get("count", 1)
+    refid = _footnote_id(tokens, idx)[1]
+    if count <= 1:
+        return f' <a href="#fnref{refid}" aria-label="{BACK[lang]}">\u21a9\ufe0e</a>'
+    sub = max(meta.get("subId", 0), 0)
+    letter = chr(ord("a") + sub) if sub < 26 else str(sub + 1)
+    arrow = " \u21a9\ufe0e" if sub == 0 else ""
+    return f'{arrow} <a href="#fnref{refid}" aria-label="{BACK_TO[lang].format(letter=letter)}">{letter}</a>'
 
 
 _UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
