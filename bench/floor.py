@@ -47,6 +47,7 @@ from sovereign_site.pages import indicators as indicator_views  # noqa: E402
 from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402
 from sovereign_site.pages.templating import install, lang_prefix  # noqa: E402
 from sovereign_site.prose import pipeline as md  # noqa: E402
+from sovereign_site.prose.datatext import resolve_dataset  # noqa: E402
 
 _imported = time.perf_counter()
 
@@ -89,7 +90,8 @@ def read_documents(folder: Path, ds: Any, report: Report, base: str, url: str) -
 def render_site(project: Path, out: Path) -> dict[str, Any]:
     content, theme = project / "content", project / "templates"
     load_started = time.perf_counter()
-    ds = load_dataset(content)
+    # The texts' data references resolved, as the build does right after loading.
+    ds = resolve_dataset(load_dataset(content), content, Report(content.parent))
     loaded = time.perf_counter()
 
     # Pelican's JINJA_ENVIRONMENT defaults plus what our plugin's generator_init hook sets

@@ -142,7 +142,7 @@ def _scaled(value: Any, factor: float, whole: bool = False) -> Any:
 
 def country_data(code: str, index: int) -> dict[str, Any]:
     """Country file ``index`` (0-based): a shipped file with this code, names, region and scaled figures."""
-    data = copy.deepcopy(templates()[index % len(templates())])
+    data = _retargeted(copy.deepcopy(templates()[index % len(templates())]), code)
     names = names_of(code)
     # Factors 0.55…1.45 so charts and sorted tables look like real, varied data.
     factor = 0.55 + ((index * 37) % 91) / 100
@@ -163,6 +163,22 @@ def country_data(code: str, index: int) -> dict[str, Any]:
             if isinstance(item.get("value"), (int, float)):
                 item["value"] = _scaled(item["value"], factor, whole=isinstance(item["value"], int))
     return data
+
+
+def _retargeted(data: Any, code: str) -> Any:
+    """The template's texts with their data references ([[fig:kr.x]]) pointed at the new country's own items."""
+    own = re.compile(rf"(\[\[(?:fig|date|ratio|country):|/){re.escape(str(data.get('code', '')))}(?=[.\]])")
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return own.sub(lambda m: m.group(1) + code, value) if "[[" in value else value
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return value
+
+    return walk(data)
 
 
 def dump(data: Any) -> str:

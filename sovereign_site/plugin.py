@@ -20,6 +20,7 @@ from pelican import signals
 
 from . import parallel
 from .data.dataset import load_dataset
+from .prose.datatext import resolve_dataset
 from .state import STATE_KEY, BuildState, source_date, state_of
 
 
@@ -35,8 +36,11 @@ def on_initialized(pelican: Any) -> None:
         today=source_date(settings),
         parse_many=parallel.parser(parallel.workers(settings.get("SOVEREIGN_WORKERS"))),
     )
-    assert dataset.report is not None
-    settings[STATE_KEY] = BuildState(content.parent, content, theme, dataset, dataset.report, settings.get("SITEURL", ""))
+    report = dataset.report
+    assert report is not None
+    dataset = resolve_dataset(dataset, content, report)
+    report.raise_if_errors()
+    settings[STATE_KEY] = BuildState(content.parent, content, theme, dataset, report, settings.get("SITEURL", ""))
 
 
 def on_readers_init(readers: Any) -> None:

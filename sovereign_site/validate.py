@@ -1,7 +1,9 @@
 """``sovereign-site validate``: every content problem, nothing written.
 
 It runs the same checks a build runs (dataset and essays alike) through the
-same code, so a clean validate means the build will not fail on content.
+same code, so a clean validate means the build will not fail on content. It
+also looks for figures typed by hand in prose that equal a dataset value
+(prose/handtyped.py): warnings, so ``validate --strict`` fails on them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from .build.pipeline import prepare
 from .data.errors import ContentError, Problem
 from .prose.frontmatter import check_slugs
+from .prose.handtyped import check_content
 from .prose.pipeline import read_source, render
 
 
@@ -26,4 +29,5 @@ def validate(root: Path) -> list[Problem]:
                 continue
             render(path, text, state.report, state.dataset, base="../../" if folder == "essays" else "../")
     check_slugs(state.content, state.report)
+    check_content(state.content, state.dataset, state.report)
     return sorted(state.report.problems, key=lambda p: (p.file, p.line or 0))

@@ -9,13 +9,16 @@ import pytest
 
 from sovereign_site import indicators
 from sovereign_site.data.dataset import Dataset, load_dataset
+from sovereign_site.data.errors import Report
+from sovereign_site.prose.datatext import resolve_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return load_dataset(ROOT / "content")
+    # The texts as the pages show them: data references ([[fig:…]]) resolved.
+    return resolve_dataset(load_dataset(ROOT / "content"), ROOT / "content", Report(ROOT))
 
 
 def item(ds: Dataset, code: str, section: str, ident: str):
@@ -50,7 +53,7 @@ def test_nvidia_260k_is_mixed_with_the_state_share_noted(ds: Dataset) -> None:
 
 def test_edinburgh_sits_inside_the_two_billion(ds: Dataset) -> None:
     edinburgh = item(ds, "gb", "funding", "edinburgh-supercomputer-funding")
-    assert "inside the roughly £2 billion" in edinburgh.note.en and "never be added" in edinburgh.note.en
+    assert "inside its total (about £2 billion)" in edinburgh.note.en and "never be added" in edinburgh.note.en
     assert "not clear" not in edinburgh.note.en
 
 

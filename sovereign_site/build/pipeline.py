@@ -26,6 +26,7 @@ from typing import Any
 from .. import indicators, parallel
 from ..data.dataset import Dataset, load_dataset
 from ..data.errors import ContentError, Problem, Report
+from ..prose.datatext import resolve_dataset
 from ..prose.frontmatter import check_slugs
 from ..state import STATE_KEY, BuildState, source_date
 from . import output as output_folder
@@ -133,6 +134,9 @@ def prepare(
         parse_many=parallel.parser(parallel.workers(settings.get("SOVEREIGN_WORKERS"))),
     )
     report = dataset.report or Report(root)
+    # References in the data's own texts (summaries, notes, labels) become figures once, here.
+    dataset = resolve_dataset(dataset, content, report)
+    report.raise_if_errors()
     if settings.get("SOVEREIGN_CHECK_SOURCE_KINDS", False):
         warn_weak_inputs(dataset, content, report)
     if strict:

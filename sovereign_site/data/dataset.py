@@ -47,6 +47,9 @@ class Dataset:
     report: Report | None = None
     #: The like-for-like indicators (content/indicators.yaml; none when the file is absent).
     indicators: list[schema.Indicator] = field(default_factory=list)
+    #: For a country whose texts quote figures of other countries ([[fig:jp.…]] in kr.yaml):
+    #: a hash of those files, so a page cached by its own file's hash follows them too.
+    text_inputs: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_code = {c.code: c for c in self.countries}

@@ -317,7 +317,10 @@ class DataPagesGenerator(Generator):
 
     def country_hash(self, country: Any) -> str:
         # The file's hash; a country built in memory (tests) falls back to its data.
-        return self.state.dataset.files.get(f"content/countries/{country.code}.yaml") or country.model_dump_json()
+        ds = self.state.dataset
+        own = ds.files.get(f"content/countries/{country.code}.yaml") or country.model_dump_json()
+        # Figures its texts quote from other countries' files are inputs too.
+        return own + ds.text_inputs.get(country.code, "")
 
     def fill_placeholders(self, html: str) -> str:
         if "@@SOVEREIGN-" not in html:

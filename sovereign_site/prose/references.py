@@ -1,4 +1,4 @@
-"""Data references: ``[[fig:…]]``, ``[[date:…]]`` and ``[[country:…]]`` become formatted text with a source footnote."""
+"""Data references: ``[[fig:…]]``, ``[[date:…]]``, ``[[ratio:…/…]]`` and ``[[country:…]]`` become formatted text with a source footnote."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from .. import format as fmt
 from ..data.dataset import Dataset
 from ..data.errors import Report
 from ..data.schema import UNKNOWN, Country, PartialDate
+from .ratio import RatioError, ratio_text
 
-_REF = re.compile(r"\[\[(fig|date|country):([^\]\s]*)\]\]")
+#: ``[[num:…]]`` marks a number that is deliberately not a dataset figure (one quoted
+#: from a cited paper, say): it prints as written and the hand-typed check skips it.
+_REF = re.compile(r"\[\[(fig|date|country|ratio|num):((?<=num:)[^\]\n]*|[^\]\s]*)\]\]")
 _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~\"'&:^])")
 
@@ -53,13 +56,21 @@ def _find_item(country: Country, item_id: str) -> Any:
             for item in facts:
                 if item.id == item_id:
                     return item
+    # [[fig:kr.population]] and [[fig:kr.gdp]]: the economy figures, unless an item has that id.
+    if item_id in ("population", "gdp") and not isinstance(country.economy, str):
+        figure = getattr(country.economy, item_id)
+        return None if isinstance(figure, str) else figure
     return None
 
 
 def _figure(item: Any, field_name: str | None, lang: str) -> str:
-    from ..data.schema import Compute, Fact, FoundationModel, Funding
+    from ..data.schema import Compute, Fact, FoundationModel, Funding, Gdp, Population
 
     bound = getattr(item, "bound", "exact")
+    if isinstance(item, Gdp) and field_name in (None, "value"):
+        return fmt.money(item.value, item.currency, lang, bound)
+    if isinstance(item, Population) and field_name in (None, "value"):
+        return fmt.count(item.value, lang, bound, "명" if lang == "ko" else "people")
     if isinstance(item, Funding) and field_name in (None, "amount"):
         return fmt.money(item.amount, item.currency, lang, bound, item.amount_max)
     if isinstance(item, Compute) and field_name in (None, "gpus"):
@@ -70,7 +81,8 @@ def _figure(item: Any, field_name: str | None, lang: str) -> str:
     if isinstance(item, Compute) and field_name == "petaflops":
         if item.petaflops is None:
             raise LookupError("has no petaflops figure")
-        return f"{fmt.number(item.petaflops, lang)} PF"
+        # The bound belongs to the petaflops when the item counts no GPUs (about 126 PF).
+        return fmt.with_bound(f"{fmt.number(item.petaflops, lang)} PF", bound if item.gpus is None else "exact", lang)
     if isinstance(item, FoundationModel) and field_name in (None, "params_total", "params_active"):
         return fmt.params(getattr(item, field_name or "params_total"), lang, bound if field_name != "params_active" else "exact")
     if isinstance(item, Fact) and field_name in (None, "value"):
@@ -110,7 +122,101 @@ def _source_note(country: Country, source_ids: list[str], lang: str) -> list[tup
 
 def referenced_codes(text: str) -> set[str]:
     """The country codes an essay's data references name (what its rendering depends on)."""
-    return {m.group(2).split(".", 1)[0] for m in _REF.finditer(text)}
+    codes = set()
+    for m in _REF.finditer(text):
+        if m.group(1) == "num":
+            continue
+        for side in m.group(2).split("/") if m.group(1) == "ratio" else [m.group(2)]:
+            codes.add(side.split(".", 1)[0])
+    return codes
+
+
+class RefError(LookupError):
+    """A data reference that cannot be resolved; the message names the reference and why."""
+
+
+@dataclass
+class Resolved:
+    """What a reference stands for: plain text, and the items (or country) it rests on."""
+
+    text: str
+    #: (country, item) pairs whose first source the reference cites.
+    cited: list[tuple[Country, Any]] = field(default_factory=list)
+    #: The country code of a ``[[country:…]]`` reference (a link in essays).
+    country: str | None = None
+
+
+def _lookup(dataset: Dataset, whole: str, kind: str, target: str) -> tuple[Country, Any, str | None]:
+    parts = target.split(".")
+    country = dataset.by_code.get(parts[0])
+    if country is None:
+        raise RefError(f"{whole}: unknown country '{parts[0]}'")
+    if len(parts) not in (2, 3):
+        raise RefError(f"{whole}: write [[{kind}:CODE.ID]] or [[{kind}:CODE.ID.FIELD]]")
+    item = _find_item(country, parts[1])
+    if item is None:
+        raise RefError(f"{whole}: no item '{parts[1]}' in content/countries/{parts[0]}.yaml")
+    return country, item, parts[2] if len(parts) == 3 else None
+
+
+def resolve(dataset: Dataset, kind: str, target: str, lang: str) -> Resolved:
+    """The text of ``[[kind:target]]`` in ``lang``; raises RefError with a message naming the reference."""
+    whole = f"[[{kind}:{target}]]"
+    if kind == "num":
+        if not target.strip():
+            raise RefError(f"{whole}: write [[num:TEXT]], such as [[num:700억]]")
+        return Resolved(target.strip())
+    if kind == "country":
+        country = dataset.by_code.get(target.split(".")[0])
+        if country is None:
+            raise RefError(f"{whole}: unknown country '{target.split('.')[0]}'")
+        if "." in target:
+            raise RefError(f"{whole}: write [[country:CODE]]")
+        return Resolved(country.names.ko if lang == "ko" else country.names.en, country=country.code)
+    if kind == "ratio":
+        left, sep, right = target.partition("/")
+        if not sep or "/" in right:
+            raise RefError(f"{whole}: write [[ratio:CODE.ID/CODE.ID]]")
+        ca, a, fa = _lookup(dataset, whole, kind, left)
+        cb, b, fb = _lookup(dataset, whole, kind, right)
+        try:
+            text = ratio_text(dataset, (a, fa), (b, fb), (left, right), lang)
+        except RatioError as exc:
+            raise RefError(f"{whole}: {exc}") from None
+        return Resolved(text, [(ca, a), (cb, b)])
+    country, item, field_name = _lookup(dataset, whole, kind, target)
+    try:
+        value = (_figure if kind == "fig" else _date)(item, field_name, lang)
+    except LookupError as exc:
+        raise RefError(f"{whole}: item '{target.split('.')[1]}' {exc}") from None
+    return Resolved(value, [(country, item)])
+
+
+def plain_refs(
+    text: str, dataset: Dataset, lang: str, on_error: Callable[[str, str], None], memo: dict[tuple[str, str, str], str] | None = None
+) -> str:
+    """Replace every data reference in a data text (a summary, a note) with plain text.
+
+    Data texts are printed escaped by the templates, charts and downloads, so the
+    result is text, never markup: no footnote (the item's sources are listed
+    where the data is shown) and no link. A reference that fails is left as
+    written and ``on_error(reference, message)`` is called.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        key = (match.group(1), match.group(2), lang)
+        if memo is not None and key in memo:
+            return memo[key]  # a figure quoted in several texts of a file is formatted once
+        try:
+            text = resolve(dataset, match.group(1), match.group(2), lang).text
+        except RefError as exc:
+            on_error(match.group(0), str(exc))
+            return match.group(0)
+        if memo is not None:
+            memo[key] = text
+        return text
+
+    return _REF.sub(one, text)
 
 
 def expand_refs(body: str, ctx: RefContext, report: Report, path: Path, line_offset: int) -> str:
@@ -131,37 +237,26 @@ def expand_refs(body: str, ctx: RefContext, report: Report, path: Path, line_off
 
 
 def _expand_one(match: re.Match[str], ctx: RefContext, report: Report, path: Path, line: int) -> str:
-    kind, target = match.group(1), match.group(2)
-    column = None
-    parts = target.split(".")
-    code = parts[0]
-    country = ctx.dataset.by_code.get(code)
-    if country is None:
-        report.error(path, line, f"{match.group(0)}: unknown country '{code}'", column)
-        return md_escape(match.group(0))
-    if code not in ctx.countries:
-        ctx.countries.append(code)
-    if kind == "country":
-        if len(parts) != 1:
-            report.error(path, line, f"{match.group(0)}: write [[country:CODE]]")
-        name = md_escape(country.names.ko if ctx.lang == "ko" else country.names.en)
-        return f"[{name}]({ctx.country_url(code)})"
-    if len(parts) not in (2, 3):
-        report.error(path, line, f"{match.group(0)}: write [[{kind}:CODE.ID]] or [[{kind}:CODE.ID.FIELD]]")
-        return md_escape(match.group(0))
-    item = _find_item(country, parts[1])
-    if item is None:
-        report.error(path, line, f"{match.group(0)}: no item '{parts[1]}' in content/countries/{code}.yaml")
-        return md_escape(match.group(0))
     try:
-        value = (_figure if kind == "fig" else _date)(item, parts[2] if len(parts) == 3 else None, ctx.lang)
-    except LookupError as exc:
-        report.error(path, line, f"{match.group(0)}: item '{parts[1]}' {exc}")
+        resolved = resolve(ctx.dataset, match.group(1), match.group(2), ctx.lang)
+    except RefError as exc:
+        report.error(path, line, str(exc))
+        code = match.group(2).split(".")[0]
+        if code in ctx.dataset.by_code and code not in ctx.countries:
+            ctx.countries.append(code)
         return md_escape(match.group(0))
+    if resolved.country is not None:
+        if resolved.country not in ctx.countries:
+            ctx.countries.append(resolved.country)
+        return f"[{md_escape(resolved.text)}]({ctx.country_url(resolved.country)})"
     refs = []
-    # The item's first source is its primary one; the country page lists all of
-    # them. Citing only the first keeps a long essay's notes readable.
-    for label, text in _source_note(country, list(item.sources)[:1], ctx.lang):
-        ctx.cited.setdefault(label, text)
-        refs.append(f"[^{label}]")
-    return md_escape(value) + "".join(refs)
+    for country, item in resolved.cited:
+        if country.code not in ctx.countries:
+            ctx.countries.append(country.code)
+        # The item's first source is its primary one; the country page lists all of
+        # them. Citing only the first keeps a long essay's notes readable.
+        for label, text in _source_note(country, list(item.sources)[:1], ctx.lang):
+            ctx.cited.setdefault(label, text)
+            if f"[^{label}]" not in refs:
+                refs.append(f"[^{label}]")
+    return md_escape(resolved.text) + "".join(refs)
