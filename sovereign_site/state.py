@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .data.changes import History
 from .data.dataset import Dataset
 from .data.errors import Report
 
@@ -30,6 +31,8 @@ class BuildState:
     site_url: str = ""
     strict: bool = False
     cache: Any = None  # a BuildCache; None for plain `pelican` runs
+    #: Every item's changes, read from git by the build; None without git (or in a plain `pelican` run).
+    history: History | None = None
     stats: dict[str, Any] = field(default_factory=dict)
 
 

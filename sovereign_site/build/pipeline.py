@@ -31,6 +31,7 @@ from ..prose.frontmatter import check_slugs
 from ..state import STATE_KEY, BuildState, source_date
 from . import output as output_folder
 from .cache import BuildCache, salt_for
+from .history import read_history
 from .interrupts import Interrupts, pause_for_tests
 from .search import run_pagefind
 
@@ -210,6 +211,8 @@ def build(
     # Before Pelican runs: two pages with one address would make it overwrite one with the other, or stop half-way.
     check_slugs(state.content, state.report)
     state.report.raise_if_errors()
+    # The change history comes from git, not from the content files: the pages get it handed in.
+    state.history = read_history(state.content, state.cache if cache else None)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

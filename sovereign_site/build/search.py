@@ -14,9 +14,10 @@ def run_pagefind(site: Path) -> None:
     result = subprocess.run(
         [
             sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--quiet",
-            # Glossary pop-ups and footnote numbers are not text a reader searches for,
-            # and would show up in result excerpts.
+            # Glossary pop-ups, footnote numbers and items' change histories (old values) are not
+            # text a reader searches for, and would show up in result excerpts.
             "--exclude-selectors", ".term .tip", "--exclude-selectors", "sup.footnote-ref", "--exclude-selectors", "sup.cite",
+            "--exclude-selectors", ".item-history",
         ],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip

@@ -1,15 +1,15 @@
 """Discovery files: the Atom feed of dataset changes, sitemap.xml and robots.txt.
 
-Dates come from git history where the content is in a git checkout (one
-``git log`` call for all country files), else from each file's ``as_of``:
-never from the clock, so two builds of one commit are identical.
+The data feed has one entry per change to an item, from the history the
+build read from git (commit dates); without git, one per country dated by its
+``as_of``. Never the clock, so two builds of one commit are identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -17,30 +17,11 @@ from xml.sax.saxutils import escape
 import feedgenerator
 
 from ..data.dataset import Dataset
+from .changes import LATEST, summary
+from .i18n import Catalogue
 
 if TYPE_CHECKING:
     from ..state import BuildState
-
-
-def file_history(content: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
-    """(first commit, last commit) per country file name, from one git call."""
-    try:
-        result = subprocess.run(
-            ["git", "log", "--format=@%cI", "--name-only", "--", "countries"],
-            cwd=content, capture_output=True, text=True, timeout=30, check=True,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    history: dict[str, tuple[dt.datetime, dt.datetime]] = {}
-    when: dt.datetime | None = None
-    for line in result.stdout.splitlines():
-        if line.startswith("@"):
-            when = dt.datetime.fromisoformat(line[1:])
-        elif line.strip() and when is not None:
-            name = Path(line).name
-            first, last = history.get(name, (when, when))
-            history[name] = (min(first, when), max(last, when))
-    return history
 
 
 def _iso(value: dt.date | dt.datetime) -> str:
@@ -54,36 +35,59 @@ def _utc(value: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
-def data_feed(ds: Dataset, state: BuildState) -> str:
-    """The Atom feed of dataset changes, written by feedgenerator (Pelican's own feed library)."""
-    history = file_history(state.content)
+def data_feed(ds: Dataset, state: BuildState, catalogue: Catalogue) -> str:
+    """The Atom feed of dataset changes, written by feedgenerator (Pelican's own feed library).
+
+    With a history, one entry per change to an item (the latest ones), saying
+    what changed; without one (no git), one entry per country, dated by its ``as_of``.
+    """
     site = state.site_url.rstrip("/")
-    entries = []
-    for country in ds.countries:
-        first, last = history.get(f"{country.code}.yaml", (country.as_of, country.as_of))
-        entries.append((_utc(last), _utc(first), country))
-    entries.sort(key=lambda e: (e[0], e[2].code), reverse=True)
     feed = feedgenerator.Atom1Feed(
-        title="소버린 AI 지도: 데이터 변경 (Sovereign AI map: dataset changes)",
-        link=f"{site}/",
+        title=catalogue.get("changes.feed_title", "ko"),
+        link=f"{site}/changes/",
         description="",
         language="ko",
         feed_url=f"{site}/feeds/data.atom.xml",
         feed_guid=f"{site}/feeds/data.atom.xml" if site else "urn:sovereign-site:data",
         author_name="sovereign-site",
     )
-    for last, first, country in entries:
-        url = f"{site}/countries/{country.code}/"
-        feed.add_item(
-            title=f"{country.names.ko} ({country.names.en})",
-            link=url,
-            description=f"content/countries/{country.code}.yaml, as of {country.as_of.isoformat()}, dataset {ds.version}",
-            unique_id=url if site else f"urn:sovereign-site:country:{country.code}",
-            pubdate=first,
-            updateddate=last,
-        )
+    newest: dt.datetime | None = None
+    if state.history is not None:
+        for change in state.history.changes[:LATEST]:
+            country = ds.by_code.get(change.country)
+            who = f"{country.names.ko} ({country.names.en})" if country else change.country.upper()
+            d = change.diff
+            label = d.label[0] if d.label[0] == d.label[1] else f"{d.label[0]} ({d.label[1]})"
+            ko, en = summary(change, "ko", catalogue), summary(change, "en", catalogue)
+            feed.add_item(
+                title=f"{who}: {label}",
+                # A country whose file was deleted has no page left: its changes link to the list of changes.
+                link=f"{site}/countries/{change.country}/#item-{change.country}-{d.id}" if country else f"{site}/changes/",
+                # Atom's summary is typed html: every piece is escaped, so a subject such as "<img …>" stays text.
+                description="".join(
+                    f"<p>{html.escape(text)}</p>"
+                    for text in (ko, en, f"{catalogue.get('changes.commit', 'en')} {change.commit[:12]}: {change.subject}")
+                ),
+                # Stable across builds and site addresses: a commit's hash never changes.
+                unique_id=f"urn:sovereign-site:change:{change.uid}",
+                pubdate=_utc(change.date),
+                updateddate=_utc(change.date),
+            )
+            newest = max(newest or _utc(change.date), _utc(change.date))
+    else:
+        for country in sorted(ds.countries, key=lambda c: (c.as_of, c.code), reverse=True):
+            url = f"{site}/countries/{country.code}/"
+            feed.add_item(
+                title=f"{country.names.ko} ({country.names.en})",
+                link=url,
+                description=f"content/countries/{country.code}.yaml, as of {country.as_of.isoformat()}, dataset {ds.version}",
+                unique_id=url if site else f"urn:sovereign-site:country:{country.code}",
+                pubdate=_utc(country.as_of),
+                updateddate=_utc(country.as_of),
+            )
+            newest = max(newest or _utc(country.as_of), _utc(country.as_of))
     # The feed's own date is its newest entry's, never the clock (feedgenerator would use now() with no entries).
-    feed.latest_post_date = lambda: entries[0][0] if entries else _utc(ds.as_of)  # type: ignore[method-assign]
+    feed.latest_post_date = lambda: newest or _utc(ds.as_of)  # type: ignore[method-assign]
     buffer = io.StringIO()
     feed.write(buffer, "utf-8")
     return buffer.getvalue() + "\n"

@@ -26,7 +26,7 @@ from .. import format as fmt
 from ..data import schema
 from ..data.errors import ContentError, Problem
 from ..state import state_of
-from . import compare, downloads, feeds
+from . import changes, compare, downloads, feeds
 from . import indicators as indicator_views
 from .i18n import LANGUAGES, load_catalogue
 from .placeholders import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
@@ -77,7 +77,9 @@ class DataPagesGenerator(Generator):
                 self.written += written
                 if state.cache is not None:
                     state.cache.memory.update(fresh)
-        self.write("feeds/data.atom.xml", feeds.data_feed(ds, state))
+        if state.history is not None:
+            self.write(changes.CHANGES_CSV, changes.changes_csv(state.history.changes))
+        self.write("feeds/data.atom.xml", feeds.data_feed(ds, state, self.catalogue))
         # Pelican wrote the essay feeds before this generator's turn.
         feeds.localise_essay_feeds(out, {lang: self.catalogue.get("feed.essays_title", lang) for lang in LANGUAGES}, ds.as_of)
         self.write("robots.txt", feeds.robots(state))
@@ -138,6 +140,7 @@ class DataPagesGenerator(Generator):
                 # A member state shows the supranational layers it belongs to; a layer lists its members.
                 layers = [ds.by_code[code] for code in country.member_of if code in ds.by_code]
                 layer_members = [c for c in fixed if country.code in c.member_of] if country.layer == "supranational" else []
+                item_changes, removed_items = changes.for_country(self.state.history, country.code, changes.present_ids(country))
                 self.render(
                     "country",
                     f"{prefix}countries/{country.code}/index.html",
@@ -151,10 +154,13 @@ class DataPagesGenerator(Generator):
                     essays_about=essays_about,
                     layers=layers,
                     members=layer_members,
+                    item_changes=item_changes,
+                    removed_items=removed_items,
                     cache_key=(
                         self.country_hash(country),
                         [self.country_hash(layer) for layer in layers],
                         [(c.code, c.names.ko, c.names.en) for c in layer_members],
+                        [c.uid for found in item_changes.values() for c in found],
                         [(c.code, c.names.ko, c.names.en) for c in neighbours],
                         [(e.url, e.title) for e in essays_about],
                     ),
@@ -238,7 +244,15 @@ class DataPagesGenerator(Generator):
                 path="glossary/",
                 terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()),
             )
-            self.render("downloads", f"{prefix}downloads/index.html", base, path="downloads/", files=downloads.listing(ds))
+            files = downloads.listing(ds)
+            if self.state.history is not None:
+                files.append({"key": "downloads.changes_csv", "path": changes.CHANGES_CSV})
+            self.render("downloads", f"{prefix}downloads/index.html", base, path="downloads/", files=files)
+            # The latest changes across all countries (changes.csv has them all); a note instead without git.
+            latest: dict[str, Any] = dict(
+                history=self.state.history, latest=self.state.history.changes[: changes.LATEST] if self.state.history else []
+            )
+            self.render("changes", f"{prefix}changes/index.html", base, path="changes/", csv_path=changes.CHANGES_CSV, **latest)
             self.render("search", f"{prefix}search/index.html", base, path="search/")
             self.render("404", f"{prefix}404.html", base, path="404.html")
             self.write(f"data/compare-{lang}.json", downloads.picker_json(ds, lang, cells, t, views))

@@ -5,6 +5,7 @@ and ours alike, so every template speaks the same vocabulary:
 
 * ``_("key")`` — a UI message in the page's language;
 * ``url("countries/kr/")`` — a root-relative link that honours a site URL with a path;
+* ``change_lines(change)`` — what one change of the history changed, field by field;
 * ``money``, ``count``, ``params``, ``date``, ``number`` — values formatted per language.
 """
 
@@ -17,6 +18,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from .. import format as fmt
+from .changes import describe
 from .i18n import DEFAULT_LANG, load_catalogue
 from .placeholders import AsOfPlaceholder, as_of_text_token
 
@@ -68,6 +70,10 @@ def install(env: Environment, state: BuildState) -> None:
 
         return call
 
+    @pass_context
+    def change_lines(ctx: Context, change: Any) -> list[Any]:
+        return describe(change, page_lang(ctx), catalogue)
+
     numbers: dict[int, tuple[Any, dict[str, int]]] = {}
 
     def source_numbers(country: Any) -> dict[str, int]:
@@ -81,6 +87,7 @@ def install(env: Environment, state: BuildState) -> None:
     env.globals.update(
         _=translate,
         source_numbers=source_numbers,
+        change_lines=change_lines,
         url=url,
         lang_url=lang_url,
         absolute_url=absolute,
