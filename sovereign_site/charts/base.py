@@ -28,7 +28,7 @@ WIDTH = 640
 NARROW_WIDTH = 340
 MARGIN = 16
 #: How many countries a chart names before it groups the rest as "others".
-TOP_N = 12
+TOP_N = 15
 #: The timeline's lane cap: this many countries, then one "others" lane.
 MAX_LANES = 20
 #: Bars drawn per country in the funding and compute charts; the table has the rest.
