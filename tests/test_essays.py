@@ -106,3 +106,25 @@ def test_how_we_compare_links_every_indicator_and_its_links_resolve(built_site: 
     for href in relative:
         assert (page.parent / href / "index.html").resolve().exists(), href
     assert 'class="footnotes"' in html and "ratio:" not in html  # editors' markers never reach the page
+
+
+PEERS = ["jp", "in", "ae", "tw", "ca", "de"]
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+@pytest.mark.parametrize("code", PEERS)
+def test_every_peer_country_page_lists_korea_among_peers(built_site: Path, code: str, prefix: str) -> None:
+    """The peers essay names its countries in front matter, so each one's page links to it, in both languages."""
+    html = (built_site / prefix / "countries" / code / "index.html").read_text(encoding="utf-8")
+    section = re.search(r'<section aria-labelledby="essays">(.*?)</section>', html, re.S)
+    assert section, f"{prefix}countries/{code}/: no list of essays"
+    title = "Korea among its peers" if prefix else "동료 국가들 속의 한국"
+    assert f'<a href="/{prefix}essays/korea-among-peers/">{title}</a>' in section.group(1)
+
+
+def test_peers_essay_is_substantial_and_marker_free(built_site: Path) -> None:
+    hangul = len(re.findall(r"[가-힣]", _body(ESSAYS / "korea-among-peers.md")))
+    assert hangul >= 4000, hangul
+    for prefix in ("", "en/"):
+        html = (built_site / prefix / "essays" / "korea-among-peers" / "index.html").read_text(encoding="utf-8")
+        assert 'class="footnotes"' in html and "ratio:" not in html and "[[" not in html
