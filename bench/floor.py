@@ -39,10 +39,11 @@ from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
 from sovereign_site import charts  # noqa: E402
 from sovereign_site import format as fmt  # noqa: E402
+from sovereign_site.build.history import read_history  # noqa: E402
 from sovereign_site.data import schema  # noqa: E402
 from sovereign_site.data.dataset import load_dataset  # noqa: E402
 from sovereign_site.data.errors import Report  # noqa: E402
-from sovereign_site.pages import compare, downloads  # noqa: E402
+from sovereign_site.pages import changes, compare, downloads  # noqa: E402
 from sovereign_site.pages import indicators as indicator_views  # noqa: E402
 from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402
 from sovereign_site.pages.templating import install, lang_prefix  # noqa: E402
@@ -92,12 +93,13 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
     load_started = time.perf_counter()
     # The texts' data references resolved, as the build does right after loading.
     ds = resolve_dataset(load_dataset(content), content, Report(content.parent))
+    history = read_history(content)  # the change history from git, as the build reads it (None outside git)
     loaded = time.perf_counter()
 
     # Pelican's JINJA_ENVIRONMENT defaults plus what our plugin's generator_init hook sets
     # (autoescape, globals, filters). run.py checks the pages come out byte-identical.
     env = Environment(loader=FileSystemLoader(str(theme)), trim_blocks=True, lstrip_blocks=True, autoescape=True)
-    install(env, SimpleNamespace(theme=theme, site_url="", dataset=ds, cache=None))  # type: ignore[arg-type]
+    install(env, SimpleNamespace(theme=theme, site_url="", dataset=ds, cache=None, history=history))  # type: ignore[arg-type]
     catalogue = load_catalogue(theme)
     report = Report(project)
     essays = read_documents(content / "essays", ds, report, "../../", "essays/{slug}/")
@@ -151,8 +153,12 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             timeline: dict[str, Any] = {"lazy": {"timeline": lambda c=country, lang=lang: charts.timeline_chart(ds, lang, [c])}}
             if "lazy" not in country_source:  # the template still takes the chart itself
                 timeline = {"timeline": charts.timeline_chart(ds, lang, [country])}
+            layers = [ds.by_code[code] for code in country.member_of if code in ds.by_code]
+            members = [c for c in fixed if country.code in c.member_of] if country.layer == "supranational" else []
+            item_changes, removed_items = changes.for_country(history, country.code, changes.present_ids(country))
             page("country", f"{prefix}countries/{country.code}/index.html", base, f"countries/{country.code}/", country=country, neighbours=neighbours,
-                 cells=cells[country.code], usd=lambda item: compare.usd_of(ds, item),
+                 cells=cells[country.code], usd=lambda item: compare.usd_of(ds, item), layers=layers, members=members,
+                 item_changes=item_changes, removed_items=removed_items,
                  essays_about=[e for e in essays[lang] if country.code in e.countries], **timeline)  # fmt: skip
 
         page(
@@ -200,7 +206,14 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
                     region=region,
                     **extra,
                 )
-        page("timeline", f"{prefix}timeline/index.html", base, "timeline/", chart=chart_by_id["timeline"])
+        page(
+            "timeline",
+            f"{prefix}timeline/index.html",
+            base,
+            "timeline/",
+            chart=chart_by_id["timeline"],
+            years=compare.events_by_year(fixed),
+        )
         page("essays", f"{prefix}essays/index.html", base, "essays/")
         page(
             "glossary",
@@ -209,7 +222,10 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             "glossary/",
             terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()),
         )
-        page("downloads", f"{prefix}downloads/index.html", base, "downloads/", files=downloads.listing(ds))
+        files = downloads.listing(ds) + ([{"key": "downloads.changes_csv", "path": changes.CHANGES_CSV}] if history is not None else [])
+        page("downloads", f"{prefix}downloads/index.html", base, "downloads/", files=files)
+        latest = history.changes[: changes.LATEST] if history else []
+        page("changes", f"{prefix}changes/index.html", base, "changes/", csv_path=changes.CHANGES_CSV, history=history, latest=latest)
         page("search", f"{prefix}search/index.html", base, "search/")
         page("404", f"{prefix}404.html", base, "404.html")
         for essay in essays[lang]:

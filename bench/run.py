@@ -111,6 +111,33 @@ def python(*args: str | Path) -> list[str]:
     return [sys.executable, *(str(a) for a in args)]
 
 
+def markdown_python(work: Path, say: Any) -> Path | None:
+    """A Python with Pelican (our version) and the ``markdown`` package: the baseline's own venv.
+
+    Pelican reads Markdown only when ``markdown`` is installed, and that package is
+    not our dependency, so the baseline gets a venv of its own under ``work``
+    (made once; never the system interpreter, never the project's venv). None if
+    it cannot be made (no network, say): the Markdown baseline is then missing.
+    """
+    import importlib.metadata
+
+    venv = work / "vanilla-venv"
+    py = venv / "bin" / "python"
+    version = importlib.metadata.version("pelican")
+    ready = venv / ".ready"
+    if ready.exists() and ready.read_text(encoding="utf-8") == version:
+        return py
+    say(f"making the baseline's venv (pelican=={version}, markdown)…")
+    made = subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], capture_output=True, text=True)
+    if made.returncode == 0:
+        made = subprocess.run([str(py), "-m", "pip", "install", "-q", f"pelican=={version}", "markdown"], capture_output=True, text=True)
+    if made.returncode != 0:
+        say(f"  could not make it: {made.stderr.strip().splitlines()[-1:] or made.returncode}")
+        return None
+    ready.write_text(version, encoding="utf-8")
+    return py
+
+
 def snapshot(work: Path) -> tuple[Path, str]:
     """Copy the package and the templates as they are now; every child process uses the copy.
 
@@ -223,9 +250,12 @@ def bench_size(
     synth.link_templates(project, templates or REPO / "templates")
     edited = synth.codes()[n // 2]
     out, floor_out, vanilla_out = work / f"out-{tag}", work / f"floor-{tag}", work / f"vanilla-out-{tag}"
-    vanilla = work / f"vanilla-{tag}"
-    rows: dict[str, list[Any]] = {k: [] for k in ("cold", "search", "warm", "floor", "vanilla", "rss", "floor_rss", "floor_detail")}
-    cpu: dict[str, list[Any]] = {k: [] for k in ("cold", "search", "warm", "floor", "vanilla")}
+    vanilla, vanilla_rst = work / f"vanilla-{tag}", work / f"vanilla-rst-{tag}"
+    md_python = markdown_python(work, say)
+    rows: dict[str, list[Any]] = {
+        k: [] for k in ("cold", "search", "warm", "floor", "vanilla", "vanilla_rst", "rss", "floor_rss", "floor_detail")
+    }
+    cpu: dict[str, list[Any]] = {k: [] for k in ("cold", "search", "warm", "floor", "vanilla", "vanilla_rst")}
     errors: list[str] = []
     stats: dict[str, Any] = {}
     vanilla_docs = None
@@ -294,13 +324,20 @@ def bench_size(
 
         if vanilla_docs is None:
             vanilla_docs = stats["pages"] if vanilla_mode == "pages" else n + m
-            synth.make_vanilla(vanilla, vanilla_docs)
-        say(f"[{tag}] run {run + 1}/{runs}: vanilla Pelican ({vanilla_docs} documents)…")
-        plain = measure(python("-m", "pelican", vanilla / "content", "-s", vanilla / "pelicanconf.py", "-o", fresh(vanilla_out), "-q"),
-                        logs / f"vanilla-{run}", cwd=vanilla)  # fmt: skip
-        if not failed("vanilla Pelican", plain):
-            rows["vanilla"].append(plain["seconds"])
-            cpu["vanilla"].append(plain["cpu_s"])
+            synth.make_vanilla(vanilla, vanilla_docs, fmt="md")
+            synth.make_vanilla(vanilla_rst, vanilla_docs, fmt="rst")
+        # The baseline is Pelican as its users run it: Markdown. reStructuredText (docutils, which
+        # ships with Pelican) is slower, and is kept as a second column only.
+        baselines = [("vanilla_rst", python(), vanilla_rst)]
+        if md_python is not None:
+            baselines.insert(0, ("vanilla", [str(md_python)], vanilla))
+        for key, interpreter, folder in baselines:
+            say(f"[{tag}] run {run + 1}/{runs}: vanilla Pelican, {'Markdown' if key == 'vanilla' else 'rST'} ({vanilla_docs} documents)…")
+            plain = measure([*interpreter, "-m", "pelican", str(folder / "content"), "-s", str(folder / "pelicanconf.py"),
+                             "-o", str(fresh(vanilla_out)), "-q"], logs / f"{key}-{run}", cwd=folder)  # fmt: skip
+            if not failed(f"vanilla Pelican ({key})", plain):
+                rows[key].append(plain["seconds"])
+                cpu[key].append(plain["cpu_s"])
 
     serve: dict[str, Any] = {}
     if rows["cold"] and not errors:
@@ -336,11 +373,15 @@ def bench_size(
         "floor_rss_mb": med(rows["floor_rss"]),
         "warm_stale": warm_stale,
         "vanilla_s": med(rows["vanilla"]),
+        "vanilla_rst_s": med(rows["vanilla_rst"]),
         "vanilla_docs": vanilla_docs,
         "vanilla_pages": vanilla_pages,
         "ratios": {
             "cold_vs_floor": ratio(cold_s, med(rows["floor"])),
             "cold_vs_vanilla": ratio(cold_s, med(rows["vanilla"])),
+            # A build with search, as users run it by default: the cold build plus its Pagefind run.
+            "cold_search_vs_vanilla": ratio((cold_s or 0) + (med(rows["search"]) or 0) if cold_s else None, med(rows["vanilla"])),
+            "cold_vs_vanilla_rst": ratio(cold_s, med(rows["vanilla_rst"])),
             "warm_vs_cold": ratio(med(rows["warm"]), cold_s),
             "serve_vs_cold": ratio(med(serve.get("rebuild_s", [])), cold_s),
         },
@@ -486,8 +527,9 @@ def _pct(value: float | None) -> str:
 
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        "| N | M | pages | cold s | search s | warm s (of cold) | serve s (of cold) | peak MB | KB / country | floor s | cold ÷ floor | vanilla s (docs) | cold ÷ vanilla |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| N | M | pages | cold s | search s | warm s (of cold) | serve s (of cold) | peak MB | KB / country | floor s | cold ÷ floor "
+        "| vanilla Markdown s (docs) | cold ÷ vanilla | cold + search ÷ vanilla | vanilla rST s | cold ÷ rST |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for s in result["sizes"]:
         r = s["ratios"]
@@ -495,7 +537,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {s['countries']:,} | {s['essays']} | {s.get('pages', 0):,} | {_s(s['cold_s'])} | {_s(s['search_s'])} "
             f"| {_s(s['warm_s'])} ({_pct(r['warm_vs_cold'])}) | {_s(s['serve_rebuild_s'])} ({_pct(r['serve_vs_cold'])}) "
             f"| {_s(s['peak_rss_mb'], 0)} | {_s((s['bytes_per_country'] or 0) / 1024, 1)} | {_s(s['floor_s'])} | {_x(r['cold_vs_floor'])} "
-            f"| {_s(s['vanilla_s'])} ({s['vanilla_docs'] or '–'}) | {_x(r['cold_vs_vanilla'])} |"
+            f"| {_s(s['vanilla_s'])} ({s['vanilla_docs'] or '–'}) | {_x(r['cold_vs_vanilla'])} | {_x(r.get('cold_search_vs_vanilla'))} "
+            f"| {_s(s.get('vanilla_rst_s'))} | {_x(r.get('cold_vs_vanilla_rst'))} |"
         )
     lines += [
         "",

@@ -149,6 +149,11 @@ def country_data(code: str, index: int) -> dict[str, Any]:
     data["code"] = code
     data["names"] = names
     data["region"] = region_of(code)
+    # Every synthetic country is national: a layer (the EU template) and its links to members stay behind.
+    for key in ("layer", "member_of"):
+        data.pop(key, None)
+    for item in data["compute"] if isinstance(data["compute"], list) else []:
+        item.pop("counted_in", None)
     if isinstance(data.get("summary"), dict):
         data["summary"] = {lang: f"{names[lang]}: {text}" for lang, text in data["summary"].items()}
     for item in data["funding"] if isinstance(data["funding"], list) else []:
@@ -201,7 +206,7 @@ def edit_country(project: Path, code: str, revision: int) -> Path:
 
 # --- essays --------------------------------------------------------------------------------
 
-_DIRECTIVE = re.compile(r"\[\[(country|fig|date):[^\]]*\]\]")
+_DIRECTIVE = re.compile(r"\[\[(country|fig|date|ratio):[^\]]*\]\]")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\](?!:)")
 
 
@@ -244,7 +249,8 @@ def essay_text(k: int, items: list[tuple[str, dict[str, Any]]], rng: random.Rand
     mentioned: list[str] = []
 
     def retarget(match: re.Match[str]) -> str:
-        kind = match.group(1)
+        # A ratio becomes a figure: its two items would have to share a unit, which random targets do not.
+        kind = "fig" if match.group(1) == "ratio" else match.group(1)
         target = rng.choice(refs[kind])
         code = target.split(".")[0]
         if code not in mentioned:
@@ -398,16 +404,32 @@ def vanilla_document(i: int, rng: random.Random) -> str:
     return "\n".join(parts) + "\n"
 
 
-def make_vanilla(dest: Path, documents: int, seed: int = 0) -> Path:
-    """A plain Pelican project of ``documents`` reStructuredText articles (docutils ships with Pelican)."""
+def markdown_document(i: int, rng: random.Random) -> str:
+    """Document ``i`` as Markdown (Pelican's usual reader): the same prose, headings and lists as the rST one."""
+    rst = vanilla_document(i, rng).split("\n")
+    title, meta, body = rst[0], rst[3:9], rst[10:]
+    fields = [line[1:].partition(": ") for line in meta if line.startswith(":")]
+    head = [f"Title: {title}"] + [f"{key.capitalize()}: {value}" for key, _, value in fields]
+    out: list[str] = []
+    for n, line in enumerate(body):
+        nxt = body[n + 1] if n + 1 < len(body) else ""
+        if line.startswith("=") and set(line) == {"="}:
+            continue
+        out.append(f"## {line}" if nxt.startswith("=") and set(nxt) == {"="} else line)
+    return "\n".join(head) + "\n\n" + "\n".join(out) + "\n"
+
+
+def make_vanilla(dest: Path, documents: int, seed: int = 0, fmt: str = "md") -> Path:
+    """A plain Pelican project of ``documents`` articles, Markdown (``md``, the default) or reStructuredText (``rst``)."""
     dest = Path(dest)
     if (dest / "content").exists():
         shutil.rmtree(dest / "content")
     (dest / "content").mkdir(parents=True)
     (dest / "pelicanconf.py").write_text(VANILLA_CONF, encoding="utf-8")
     rng = random.Random(seed)
+    write = markdown_document if fmt == "md" else vanilla_document
     for i in range(documents):
-        (dest / "content" / f"doc-{i:05d}.rst").write_text(vanilla_document(i, rng), encoding="utf-8")
+        (dest / "content" / f"doc-{i:05d}.{fmt}").write_text(write(i, rng), encoding="utf-8")
     return dest
 
 

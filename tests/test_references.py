@@ -90,6 +90,11 @@ def _set_budget(project: Path, amount: str) -> None:
 def test_a_changed_value_reaches_every_page_that_quotes_it(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     _set_budget(project, "12.3T")
+    kr = project / "content" / "countries" / "kr.yaml"
+    text = kr.read_text(encoding="utf-8")
+    start = text.index("  - id: ai-budget-2025\n")
+    at = text.index("    amount: 3.3T\n", start)
+    kr.write_text(text[:at] + "    amount: 1.1T\n" + text[at + len("    amount: 3.3T\n") :], encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("build", "--project", str(project), "--output", str(out), "--no-search")
     assert result.returncode == 0, result.stderr
@@ -101,8 +106,10 @@ def test_a_changed_value_reaches_every_page_that_quotes_it(tmp_path: Path) -> No
     for page in (home, country, timeline, data):
         assert "12조 3,000억 원" in page
     assert "₩12.3 trillion" in en_timeline
-    # The ratio follows too: 12.3 / 3.3 = 3.73.
-    assert "약 3.7배" in country and "약 3.7배" in data
+    # A ratio follows its figures too: the essay's passed 2026 budget over the 2025 one, 9.9 / 3.3 = 3
+    # before; with the 2025 budget at 1.1 trillion, 9.9 / 1.1 = 9.
+    essay = (out / "essays" / "korea-sovereign-ai" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"2025년의 약 9배(<sup[^>]*>.*?</sup>)*다", essay), "the ratio did not follow the data"
     # The old figure is nowhere: not in any page, feed or download, in any form.
     for path in out.rglob("*"):
         if path.suffix in (".html", ".json", ".csv", ".xml"):
@@ -173,7 +180,7 @@ def test_strict_validate_catches_planted_figures_and_passes_shipped_content(tmp_
     project = copy_project(tmp_path / "p")
     essay = project / "content" / "essays" / "korea-sovereign-ai.md"
     lines = essay.read_text(encoding="utf-8").split("\n")
-    at = next(i for i, row in enumerate(lines) if row.startswith("## 왜"))
+    at = next(i for i, row in enumerate(lines) if row.startswith("## "))  # before the essay's first section
     lines.insert(at, "정부 예산은 10조 1천억 원이고 GPU 목표는 5만 장이다. 2026년 1월 22일, 6호기, [^oojoo]와 무관한 숫자.\n")
     essay.write_text("\n".join(lines), encoding="utf-8")
     kr = project / "content" / "countries" / "kr.yaml"
