@@ -96,4 +96,4 @@ def test_the_timeline_is_a_list_of_every_event_on_a_phone(phone, site_url: str, 
     # A country page keeps its own list and hides its axis too.
     phone.goto(f"{site_url}/{prefix}countries/kr/")
     assert not phone.locator("figure.phone-list .chart-frame").first.is_visible()
-    assert phone.locator("ol.milestones li").count() == len(ds.by_code["kr"].timeline)
+    assert phone.locator("ol.milestones > li").count() == len(ds.by_code["kr"].timeline)

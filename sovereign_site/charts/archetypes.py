@@ -29,6 +29,7 @@ from .base import (
     responsive,
 )
 from .svg import (
+    Box,
     _fit,
     _leader,
     _Placer,
@@ -71,12 +72,13 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
     svg.text(cx + 6, top_y + 20, _t("archetype.builds", lang), size=FS_AXIS, cls="axis muted")
     svg.text(cx + 6, bottom - 10, _t("archetype.adopts", lang), size=FS_AXIS, cls="axis muted")
     placer = _Placer((left + 2, top_y + 2, right - 2, bottom - 2))
-    for box in [
+    axis_boxes = [
         (left + 4, cy - 24, left + 4 + _text_width(_t("archetype.market_led", lang), FS_AXIS), cy - 4),
         (right - 4 - _text_width(_t("archetype.state_led", lang), FS_AXIS), cy - 24, right - 4, cy - 4),
         (cx + 4, top_y + 4, cx + 8 + _text_width(_t("archetype.builds", lang), FS_AXIS), top_y + 26),
         (cx + 4, bottom - 26, cx + 8 + _text_width(_t("archetype.adopts", lang), FS_AXIS), bottom - 4),
-    ]:
+    ]
+    for box in axis_boxes:
         placer.reserve(box)
 
     if rest:
@@ -108,7 +110,8 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
     if chart_width() != WIDTH:
         # A phone has no room for labels beside the dots: each dot carries a number, and a
         # key under the square names the country and its archetype, every one of them.
-        return _numbered(svg, spots, bottom, lang, ds, rest, placed)
+        return _numbered(svg, spots, (left, top_y, right, bottom), axis_boxes, lang, ds, rest, placed)
+    labels_start = len(svg.parts)
     for x, yv, country in spots:
         arch = country.archetype
         assert not isinstance(arch, str)
@@ -133,35 +136,94 @@ def archetype_chart(ds: Dataset, lang: str) -> Chart:
                 anchor=anchor,
                 tip=arch.label.get(lang) if len(subs) == 1 else None,
             )
+    if omitted:
+        # A dot without its name cannot be told apart once colours repeat (there are eight):
+        # rather than leave any unnamed, number them all and name them in a key, as on a phone.
+        del svg.parts[labels_start:]
+        return _numbered(svg, spots, (left, top_y, right, bottom), axis_boxes, lang, ds, rest, placed)
     return _finish(svg, bottom + 12, ds, lang, rest, placed, omitted)
 
 
+#: Where a ring may go when its dot's place is taken: below, above, beside, then further out.
+_RING_STEPS = [
+    (0, 0),
+    (0, 23),
+    (0, -23),
+    (23, 0),
+    (-23, 0),
+    (23, 23),
+    (-23, 23),
+    (23, -23),
+    (-23, -23),
+    (0, 46),
+    (0, -46),
+    (46, 0),
+    (-46, 0),
+]
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _numbered(
-    svg: _Svg, spots: list[tuple[float, float, Country]], bottom: float, lang: str, ds: Dataset, rest: list[Country], placed: list[Country]
+    svg: _Svg,
+    spots: list[tuple[float, float, Country]],
+    frame: Box,
+    axis_boxes: list[Box],
+    lang: str,
+    ds: Dataset,
+    rest: list[Country],
+    placed: list[Country],
 ) -> Chart:
-    """The phone version's marks and key: numbers in the dots, names below, in the dots' order."""
+    """Numbers in rings at the dots and a key below naming each, in the site's country order (Korea first in Korean).
+
+    A ring whose place is taken (by another ring or an axis label) moves to the nearest free
+    place with a short line back to its dot, so two countries placed alike both stay readable.
+    """
     style = _style_index(ds)
+    order = {c.code: i for i, c in enumerate(fmt.country_order([c for _, _, c in spots], lang))}
+    spots = sorted(spots, key=lambda spot: order[spot[2].code])
+    taken = list(axis_boxes)
     for n, (x, yv, country) in enumerate(spots, 1):
+        rx, ry = x, yv
+        for dx, dy in _RING_STEPS:
+            box = (x + dx - 12, yv + dy - 12, x + dx + 12, yv + dy + 12)
+            inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+            if inside and not any(_overlaps(box, other) for other in taken):
+                rx, ry = x + dx, yv + dy
+                break
+        taken.append((rx - 12, ry - 12, rx + 12, ry + 12))
+        if (rx, ry) != (x, yv):
+            svg.el("line", x1=x, y1=yv, x2=rx, y2=ry, cls="leader")
         # A ring in the country's colour around a number in the text colour: legible on any colour, in both schemes.
-        svg.el("circle", cx=x, cy=yv, r=11, cls=f"mk numbered {_colour(style[country.code])}")
-        svg.text(x, yv + 5, str(n), size=FS_SMALL - 1, cls="strong", anchor="middle")
-    y = bottom + 14
+        svg.el("circle", cx=rx, cy=ry, r=11, cls=f"mk numbered {_colour(style[country.code])}")
+        svg.text(rx, ry + 5, str(n), size=FS_SMALL - 1, cls="strong", anchor="middle")
+    # The key: two columns where the chart is wide; on a phone one, the archetype under the name when both do not fit.
+    columns = 2 if chart_width() >= 500 else 1
+    col_width = (chart_width() - 2 * MARGIN) / columns
+    rows = math.ceil(len(spots) / columns)
+    y = top = frame[3] + 14
     for n, (_, _, country) in enumerate(spots, 1):
         arch = country.archetype
         assert not isinstance(arch, str)
-        svg.text(MARGIN, y + 16, f"{n}", size=FS_SMALL, cls="strong")
-        name = _name(country, lang)
-        svg.text(MARGIN + 26, y + 16, name, size=FS_BODY, cls="strong")
-        room = chart_width() - MARGIN - (MARGIN + 34 + _text_width(name, FS_BODY))
-        svg.text(
-            MARGIN + 34 + _text_width(name, FS_BODY),
-            y + 16,
-            _fit(arch.label.get(lang), FS_SMALL, room),
-            size=FS_SMALL,
-            cls="muted",
-            tip=arch.label.get(lang),
-        )
-        y += 24
+        column = (n - 1) // rows
+        if column and (n - 1) % rows == 0:
+            y = top
+        x0 = MARGIN + column * col_width
+        name, label = _name(country, lang), arch.label.get(lang)
+        svg.text(x0, y + 16, f"{n}", size=FS_SMALL, cls="strong")
+        svg.text(x0 + 26, y + 16, name, size=FS_BODY, cls="strong")
+        after = x0 + 34 + _text_width(name, FS_BODY)
+        if after + _text_width(label, FS_SMALL) <= x0 + col_width - 8:
+            svg.text(after, y + 16, label, size=FS_SMALL, cls="muted")
+            y += 24
+        else:
+            svg.text(x0 + 26, y + 36, _fit(label, FS_SMALL, col_width - 34), size=FS_SMALL, cls="muted", tip=label)
+            y += 44
+        if column == 0:
+            first_column_end = y
+    y = max(y, first_column_end)
     return _finish(svg, y + 6, ds, lang, rest, placed, 0)
 
 

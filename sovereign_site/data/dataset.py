@@ -200,6 +200,7 @@ def _load(content: Path, max_source_age_days: int, today: dt.date, cache: Memo |
 
     assert next(parsed, None) is None  # every file taken; this also waits for the child to finish
     _check_layers(countries, seen, report)
+    _check_archetypes(countries, seen, report)
     if fx is not None and fx_doc is not None:
         check_sources(fx_doc, fx.sources, [r.source for r in fx.rates], report, max_source_age_days, today)
     if not countries and not report.errors:
@@ -228,6 +229,27 @@ def parse_in_order(paths: list[Path]) -> Iterator[tuple[Path, Parsed]]:
         yield path, parse(path)
 
 
+def _check_archetypes(countries: list[schema.Country], paths: dict[str, Path], report: Report) -> None:
+    """One name per archetype: a typology whose "infrastructure-led" reads three ways in three files compares nothing."""
+    first: dict[str, schema.Country] = {}
+    for country in countries:
+        arch = country.archetype
+        if isinstance(arch, str):
+            continue
+        seen = first.setdefault(arch.id, country)
+        other = seen.archetype
+        assert not isinstance(other, str)
+        if seen is not country and (arch.label.ko, arch.label.en) != (other.label.ko, other.label.en):
+            _, doc = parse(paths[country.code])
+            line, column = doc.locate(("archetype", "label")) if isinstance(doc, Document) else (None, None)
+            report.warn(
+                paths[country.code], line,
+                f"archetype '{arch.id}' is named '{arch.label.ko}' / '{arch.label.en}' here but '{other.label.ko}' / "
+                f"'{other.label.en}' in {report.rel(paths[seen.code])}; use one name per archetype",
+                column, "archetype.label",
+            )  # fmt: skip
+
+
 def _check_layers(countries: list[schema.Country], paths: dict[str, Path], report: Report) -> None:
     """Each ``member_of`` code names a supranational file of this dataset (a layer can be left out: a warning)."""
     layers = {c.code: c for c in countries}
@@ -239,7 +261,13 @@ def _check_layers(countries: list[schema.Country], paths: dict[str, Path], repor
                 continue
             _, doc = parse(paths[country.code])
             line, column = doc.locate(("compute", i, "counted_in")) if isinstance(doc, Document) else (None, None)
-            report.error(paths[country.code], line, f"'{code}' is not a member of '{country.code}' (its file has no member_of: [{country.code}])", column, f"compute.{i}.counted_in")
+            report.error(
+                paths[country.code],
+                line,
+                f"'{code}' is not a member of '{country.code}' (its file has no member_of: [{country.code}])",
+                column,
+                f"compute.{i}.counted_in",
+            )
         for i, code in enumerate(country.member_of):
             layer = layers.get(code)
             if layer is not None and layer.layer == "supranational":
@@ -250,7 +278,9 @@ def _check_layers(countries: list[schema.Country], paths: dict[str, Path], repor
             if layer is None:
                 report.warn(path, line, f"'{code}' is not in this dataset, so its rules are not shown here", column, f"member_of.{i}")
             else:
-                report.error(path, line, f"'{code}' is not a supranational layer (its file needs layer: supranational)", column, f"member_of.{i}")
+                report.error(
+                    path, line, f"'{code}' is not a supranational layer (its file needs layer: supranational)", column, f"member_of.{i}"
+                )
 
 
 def _register(country: schema.Country, path: Path, position: tuple[int | None, int | None], seen: dict[str, Path], report: Report) -> bool:
