@@ -39,10 +39,10 @@ from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
 from sovereign_site import charts  # noqa: E402
 from sovereign_site import format as fmt  # noqa: E402
-from sovereign_site.build.history import read_history  # noqa: E402
 from sovereign_site.data import schema  # noqa: E402
 from sovereign_site.data.dataset import load_dataset  # noqa: E402
 from sovereign_site.data.errors import Report  # noqa: E402
+from sovereign_site.history import read_history  # noqa: E402
 from sovereign_site.pages import changes, compare, downloads  # noqa: E402
 from sovereign_site.pages import indicators as indicator_views  # noqa: E402
 from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402

@@ -20,6 +20,7 @@ from pelican import signals
 
 from . import parallel
 from .data.dataset import load_dataset
+from .history import read_history
 from .prose.datatext import resolve_dataset
 from .state import STATE_KEY, BuildState, source_date, state_of
 
@@ -40,7 +41,10 @@ def on_initialized(pelican: Any) -> None:
     assert report is not None
     dataset = resolve_dataset(dataset, content, report)
     report.raise_if_errors()
-    settings[STATE_KEY] = BuildState(content.parent, content, theme, dataset, report, settings.get("SITEURL", ""))
+    state = BuildState(content.parent, content, theme, dataset, report, settings.get("SITEURL", ""))
+    # A plain `pelican` run writes the same pages as `sovereign-site build`, change history included.
+    state.history = read_history(content)
+    settings[STATE_KEY] = state
 
 
 def on_readers_init(readers: Any) -> None:

@@ -39,6 +39,8 @@ names:
   native: unknown
 region: east-asia  # one of: east-asia, southeast-asia, south-asia, north-america, latin-america, europe, middle-east, africa, oceania, central-asia
 as_of: {today}
+layer: national      # or: supranational, for a union of states such as the EU
+member_of: []        # codes of supranational layers whose rules apply here, e.g. [eu]
 main_strategy: unknown  # or the id of the document (under documents) that is the national AI strategy
 economy: unknown     # or: population {{value, year, sources}}, gdp {{value, currency, year, sources}}
 archetype: unknown   # or: id, label {{ko, en}}, justification {{ko, en}}, state_led (-1..1), builds_stack (-1..1)

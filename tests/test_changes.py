@@ -206,7 +206,7 @@ def test_two_builds_are_identical_and_the_second_reads_the_cache(tmp_path: Path)
 
 def test_a_warm_cache_reads_only_the_new_versions_of_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Parsed versions are cached by blob hash: after one more commit, git is asked for that commit's version only."""
-    from sovereign_site.build import history
+    from sovereign_site import history
     from sovereign_site.build.cache import BuildCache
 
     project = make_history(tmp_path / "project")
@@ -264,7 +264,7 @@ def test_a_version_that_is_not_yaml_is_compared_past(tmp_path: Path) -> None:
 
     Its subject holds the log's field separator and a bidirectional control: it parses, and shows without them.
     """
-    from sovereign_site.build.history import read_history
+    from sovereign_site.history import read_history
 
     project = make_history(tmp_path / "project")
     path = project / "content" / "countries" / "kr.yaml"

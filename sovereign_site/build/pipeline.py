@@ -26,12 +26,12 @@ from typing import Any
 from .. import indicators, parallel
 from ..data.dataset import Dataset, load_dataset
 from ..data.errors import ContentError, Problem, Report
+from ..history import read_history
 from ..prose.datatext import resolve_dataset
 from ..prose.frontmatter import check_slugs
 from ..state import STATE_KEY, BuildState, source_date
 from . import output as output_folder
 from .cache import BuildCache, salt_for
-from .history import read_history
 from .interrupts import Interrupts, pause_for_tests
 from .search import run_pagefind
 

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from ..data.changes import Change, History, ItemDiff, Snapshot, diff, items_of
-from ..data.yamlload import MAX_BYTES, YamlError, load
+from .data.changes import Change, History, ItemDiff, Snapshot, diff, items_of
+from .data.yamlload import MAX_BYTES, YamlError, load
 
 NULL = "0" * 40
 #: A country file, relative to the content folder (nested folders and other names are not country files).
