@@ -70,7 +70,9 @@ def test_without_javascript_the_full_matrix_shows(browser, site_url: str) -> Non
     assert page.locator("#picker").is_hidden()
     rows = page.locator("#matrix tbody tr").evaluate_all("els => els.map(e => e.dataset.code)")
     codes = sorted(p.stem for p in (REPO / "content" / "countries").glob("*.yaml"))
-    assert len(codes) >= 6 and rows == ["kr"] + [c for c in codes if c != "kr"]  # the fixed order: Korea first on Korean pages, then by code
+    assert len(codes) >= 6 and rows == ["kr"] + [
+        c for c in codes if c != "kr"
+    ]  # the fixed order: Korea first on Korean pages, then by code
     context.close()
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from .types import (
@@ -63,9 +63,17 @@ class Names(Model):
     native: Text | Unknown | None = Field(None, description="Native name where it differs from both.")
 
 
+def _names(text: str) -> set[str]:
+    """The names in "Chosun Biz (조선비즈)": each part outside and inside the brackets."""
+    return {part.strip().casefold() for part in re.split(r"[()]", text) if part.strip()}
+
+
 class Source(Model):
     id: Id
-    title: Text
+    title: Text | Unknown = Field(
+        description="The title as published, in its language; unknown (with a description) when no copy shows one."
+    )
+    description: Text | None = Field(None, description="What the page is, when its title is unknown; never stands in for a title.")
     publisher: Text
     url: Url
     published: PartialDate | Unknown = Field(description="When the source was published.")
@@ -79,6 +87,21 @@ class Source(Model):
         description="primary: a government, legislature, regulator or the organisation's own release; press: an established news outlet; secondary: an aggregator, a wiki, a blog.",
     )
     note: Text | None = Field(None, description="What was checked, or why a field could not be.")
+
+    @model_validator(mode="after")
+    def _a_title_is_a_title(self) -> Source:
+        # A publisher's name or a description in `title` reads as a headline nobody published.
+        if self.title == UNKNOWN:
+            if not self.description:
+                raise PydanticCustomError(
+                    "untitled_source", "a source whose title is unknown needs a description of the page (and a note saying why)"
+                )
+        elif _names(self.title) <= _names(self.publisher):
+            raise PydanticCustomError(
+                "placeholder_title",
+                "the title is the publisher's name: write the title as published, or title: unknown with a description",
+            )
+        return self
 
 
 class Archetype(Model):
@@ -165,7 +188,8 @@ class Compute(Model):
     unit: Bilingual | None = Field(None, description="What ``gpus`` counts, where the source counts something else (superchips, systems).")
     part_of: Id | None = Field(None, description="The id of another compute item (a national target, say) that already counts these.")
     counted_in: Code | None = Field(
-        None, description="In a supranational file: the member state whose file counts the same system (its host); the layer's totals leave it out."
+        None,
+        description="In a supranational file: the member state whose file counts the same system (its host); the layer's totals leave it out.",
     )
     note: Bilingual | None = None
     sources: SourceIds

@@ -233,7 +233,14 @@ class DataPagesGenerator(Generator):
                             ),
                             **dimension_context,
                         )
-            self.render("timeline", f"{prefix}timeline/index.html", base, path="timeline/", chart=chart_by_id["timeline"], years=compare.events_by_year(fixed))
+            self.render(
+                "timeline",
+                f"{prefix}timeline/index.html",
+                base,
+                path="timeline/",
+                chart=chart_by_id["timeline"],
+                years=compare.events_by_year(fixed),
+            )
 
             # Reading and reuse
             self.render("essays", f"{prefix}essays/index.html", base, path="essays/")

@@ -115,7 +115,9 @@ def _source_note(country: Country, source_ids: list[str], lang: str) -> list[tup
         source = by_id[sid]
         label = f"src-{country.code}-{sid}"
         # The title is the link text: printing the URL as well would double every footnote.
-        text = f"{md_escape(source.publisher)}, [“{md_escape(source.title)}”](<{source.url}>), {accessed} {source.accessed.isoformat()}"
+        # A source whose title could not be confirmed shows what it is, in brackets, never as a title.
+        shown = f"“{md_escape(source.title)}”" if source.title != "unknown" else f"\\[{md_escape(source.description or '')}\\]"
+        text = f"{md_escape(source.publisher)}, [{shown}](<{source.url}>), {accessed} {source.accessed.isoformat()}"
         notes.append((label, text))
     return notes
 
