@@ -39,6 +39,9 @@ PAGE_TYPES = [
     ("compare/regulation/", "compare-regulation"),
     ("compare/talent/", "compare-talent"),
     ("timeline/", "timeline"),
+    ("changes/", "changes"),
+    ("countries/eu/", "country-eu"),
+    ("compare/energy/", "compare-energy"),
     ("essays/", "essays"),
     ("essays/korea-sovereign-ai/", "essay"),
     ("glossary/", "glossary"),
@@ -66,14 +69,16 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module", params=["light", "dark"])
+@pytest.fixture(scope="module", params=[("light", 1280), ("dark", 1280), ("light", 375)], ids=["light", "dark", "phone"])
 def scheme_tab(request, browser):
-    """One page per colour scheme. The site's CSP allows only its own scripts, so
-    injecting axe needs bypass_csp (the site itself runs unchanged)."""
-    context = browser.new_context(color_scheme=request.param, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    """One page per colour scheme and width (a desktop in both schemes, a phone at 375 px). The site's CSP
+    allows only its own scripts, so injecting axe needs bypass_csp (the site itself runs unchanged)."""
+    scheme, width = request.param
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.problems = watch_page(page)  # type: ignore[attr-defined]
-    yield request.param, page
+    page.width = width  # type: ignore[attr-defined]
+    yield scheme, page
     context.close()
 
 
@@ -89,7 +94,7 @@ def test_axe_finds_no_wcag_violations(scheme_tab, axe_source: str, site_url: str
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     dark = sum(int(v) for v in background[background.index("(") + 1 : -1].split(",")[:3]) < 150
     assert dark == (scheme == "dark"), f"{scheme} scheme but the body background is {background}"
-    if scheme == "light" or path in ("", "countries/kr/", "essays/korea-sovereign-ai/", "compare/funding/", "search/?q=GPU"):
+    if page.width == 1280 and (scheme == "light" or path in ("", "countries/kr/", "essays/korea-sovereign-ai/", "compare/funding/", "search/?q=GPU")):
         screenshot(page, f"{name}-{lang}-desktop" + ("-dark" if scheme == "dark" else ""))
     # Open every disclosure so the chart data tables are checked too.
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
@@ -104,7 +109,7 @@ def test_axe_finds_no_wcag_violations(scheme_tab, axe_source: str, site_url: str
         WCAG_TAGS,
     )
     report = "\n".join(f"[{v['impact']}] {v['id']} ({v['count']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in result)
-    assert not result, f"axe on /{prefix}{path} ({scheme}):\n{report}"
+    assert not result, f"axe on /{prefix}{path} ({scheme}, {page.width} px):\n{report}"
     assert page.problems == [], page.problems
 
 
