@@ -97,3 +97,20 @@ def test_the_timeline_is_a_list_of_every_event_on_a_phone(phone, site_url: str, 
     phone.goto(f"{site_url}/{prefix}countries/kr/")
     assert not phone.locator("figure.phone-list .chart-frame").first.is_visible()
     assert phone.locator("ol.milestones > li").count() == len(ds.by_code["kr"].timeline)
+
+
+def test_a_wide_table_keeps_its_names_in_view_and_shows_it_scrolls(phone, site_url: str) -> None:
+    """On a country page a table wider than the phone scrolls in its box; the item's name stays put and
+    a shadow at the edge says there is more (CSS only: background layers that scroll with the content)."""
+    phone.goto(f"{site_url}/countries/kr/")
+    box = phone.locator("#dim-funding ~ .table-scroll, section[aria-labelledby='dim-funding'] .table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the funding table fits a phone: nothing to check"
+    assert "radial-gradient" in box.evaluate("b => getComputedStyle(b).backgroundImage")
+    name = box.locator("tbody td:first-child").first
+    before = name.bounding_box()
+    other = box.locator("tbody td:nth-child(3)").first
+    other_before = other.bounding_box()
+    box.evaluate("b => { b.scrollLeft = 200; }")
+    after, other_after = name.bounding_box(), other.bounding_box()
+    assert abs(after["x"] - before["x"]) < 1  # the name column is sticky…
+    assert other_after["x"] < other_before["x"] - 100  # …while the other columns moved under it
