@@ -94,7 +94,9 @@ def test_axe_finds_no_wcag_violations(scheme_tab, axe_source: str, site_url: str
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     dark = sum(int(v) for v in background[background.index("(") + 1 : -1].split(",")[:3]) < 150
     assert dark == (scheme == "dark"), f"{scheme} scheme but the body background is {background}"
-    if page.width == 1280 and (scheme == "light" or path in ("", "countries/kr/", "essays/korea-sovereign-ai/", "compare/funding/", "search/?q=GPU")):
+    if page.width == 1280 and (
+        scheme == "light" or path in ("", "countries/kr/", "essays/korea-sovereign-ai/", "compare/funding/", "search/?q=GPU")
+    ):
         screenshot(page, f"{name}-{lang}-desktop" + ("-dark" if scheme == "dark" else ""))
     # Open every disclosure so the chart data tables are checked too.
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")

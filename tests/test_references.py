@@ -209,3 +209,22 @@ def test_strict_validate_catches_planted_figures_and_passes_shipped_content(tmp_
 def test_num_marks_a_figure_that_is_not_data(dataset) -> None:
     html, problems = _render(dataset, "Chinchilla는 [[num:700억]] 개의 파라미터를 가졌다.")
     assert problems == [] and "700억 개" in html
+
+
+def test_the_cheon_form_is_flagged_in_korean_prose_only(tmp_path: Path) -> None:
+    """One Korean number style (format.korean_units): '4천억' and '3만 1천 장' are flagged, with the form to write."""
+    project = copy_project(tmp_path / "p")
+    essay = project / "content" / "essays" / "korea-sovereign-ai.md"
+    lines = essay.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, row in enumerate(lines) if row.startswith("## "))
+    lines.insert(at, "민간 투자는 약 3만 1천 장과 4천억 원 규모로 알려졌다.\n")
+    essay.write_text("\n".join(lines), encoding="utf-8")
+    english = project / "content" / "essays" / "korea-sovereign-ai.en.md"
+    english.write_text(english.read_text(encoding="utf-8") + "\nA quoted Korean headline: '4천억'.\n", encoding="utf-8")
+    result = run_cli("validate", "--project", str(project), "--strict")
+    assert result.returncode == 1
+    style = [row for row in result.stderr.split("\n") if "천 form" in row]
+    assert style == [
+        f"content/essays/korea-sovereign-ai.md:{at + 1}: warning: '1천' is written in the 천 form; write '1,000' (the site's one style)",
+        f"content/essays/korea-sovereign-ai.md:{at + 1}: warning: '4천' is written in the 천 form; write '4,000' (the site's one style)",
+    ], result.stderr

@@ -302,6 +302,9 @@ def check_essay(path: Path, dataset: Dataset, report: Report, values: list[Value
             found = matches(written, values)
             if found:
                 report.warn(path, number, _message(written, found))
+        if not path.name.endswith(".en.md"):
+            for message in _style(_scan(line)):
+                report.warn(path, number, message)
 
 
 def _prose(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -323,8 +326,20 @@ def _prose(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
             yield from _prose(value, (*path, i))
 
 
+#: "4천억", "3만 1천 장": the 천 form, where the site writes 4,000억 and 3만 1,000 장 (format.korean_units).
+_CHEON = re.compile(r"(?<![\d,.])(\d{1,3})천(?=\s?(?:억|만|원|달러|유로|위안|엔|파운드|장|명|개|곳|건|노드|시간|토큰|\s|$))")
+
+
+def _style(text: str) -> list[str]:
+    """Korean numbers written in the 천 form, with what to write instead."""
+    return [
+        f"'{m.group(0)}' is written in the 천 form; write '{int(m.group(1)) * 1000:,}' (the site's one style)"
+        for m in _CHEON.finditer(text)
+    ]
+
+
 def check_country_file(path: Path, dataset: Dataset, report: Report, values: list[Value] | None = None) -> None:
-    """Warn about every hand-typed dataset figure in the prose texts of one country file."""
+    """Warn about every hand-typed dataset figure, and every number in the 천 form, in the prose texts of one country file."""
     try:
         doc = load(path)
         lines = read_text(path).split("\n")
@@ -332,6 +347,9 @@ def check_country_file(path: Path, dataset: Dataset, report: Report, values: lis
         return
     values = dataset_values(dataset) if values is None else values
     for field_path, text in _prose(doc.data, ()):
+        if field_path[-1] == "ko":
+            for message in _style(text):
+                report.warn(path, doc.locate(field_path)[0], message, field=".".join(map(str, field_path)))
         flat = " ".join(text.split())
         hits = [(w, f) for w in numbers(_scan(flat)) if (f := matches(w, values))]
         if not hits:
