@@ -266,7 +266,8 @@ def country_yaml(code: str, index: int, mine: list[tuple[int, str]], extra: list
         sources += [
             f"  - id: src-{i}",
             f"    title: {q(p)}",
-            f"    publisher: {q(p)}",
+            # The publisher carries the payload too, after a word: a title equal to its publisher is refused.
+            f"    publisher: {q('Publisher ' + p)}",
             f"    url: https://example.org/src/{i}",
             "    published: 2025",
             "    accessed: 2026-11-01",
