@@ -113,7 +113,11 @@ def screenshot(page: object, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ (CI keeps the folder)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    try:
+        page.screenshot(path=str(path), full_page=True, timeout=20_000)  # type: ignore[attr-defined]
+    except Exception:  # headless Chromium can stall capturing one very tall page whole
+        # (the English /changes/ list at 360 px); the page itself renders, so keep what a reader sees first.
+        page.screenshot(path=str(path), timeout=20_000)  # type: ignore[attr-defined]
     return path
 
 

@@ -11,6 +11,10 @@ Conventions that hold throughout:
 * Every figure and dated fact cites one or more sources by id.
 * Amounts are written as numbers, optionally with a scale suffix
   (``1.46T``, ``193.6B``, ``500M``, ``20k``) so a person can read them.
+
+It is longer than 400 lines on purpose: the schema is one document, read from
+top to bottom by contributors (and published as JSON Schema), and splitting its
+models across files would make a reader look in several places for one country file.
 """
 
 from __future__ import annotations
