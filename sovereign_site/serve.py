@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import os
 import sys
 import threading
+import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import click
 
 from .build import output as output_folder
 from .build.output import OutputError
+from .build.search import Reindex
 from .data.errors import ContentError
 
 
@@ -28,33 +31,78 @@ class ServeError(click.ClickException):
     """The server cannot start (a port in use); said in one line, exit 1."""
 
 
+# The page asks the server to answer when something changed (a long poll): a
+# rebuild reloads the page at once, and a search index that has caught up
+# takes the "search is stale" note away without a reload.
 RELOAD_JS = b"""(function () {
-  var current = null;
+  var script = document.currentScript;
+  var version = script ? script.getAttribute("data-version") : null;
+  var search = script ? script.getAttribute("data-search") : null;
   function poll() {
-    fetch("/_sovereign/version", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
-      if (current === null) current = v; else if (v !== current) { window.location.reload(); return; }
-      setTimeout(poll, 800);
-    }).catch(function () { setTimeout(poll, 2000); });
+    var query = version === null ? "" : "?version=" + encodeURIComponent(version) + "&search=" + encodeURIComponent(search);
+    fetch("/_sovereign/status" + query, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (version !== null && String(s.version) !== version) { window.location.reload(); return; }
+      version = String(s.version); search = s.search;
+      var note = document.getElementById("sovereign-search-stale");
+      if (note && s.search !== "stale") note.parentNode.removeChild(note);
+      poll();
+    }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
 })();
 """
 
+#: How long a status request waits for a change before it answers anyway (seconds).
+LONG_POLL = 20.0
+
+SEARCH_STALE = (
+    "검색 색인을 새로 만드는 중입니다. 검색 결과에는 방금 고친 내용이 아직 없을 수 있습니다. · "
+    "The search index is being rebuilt: search results may not show the latest edit yet."
+)
+
 
 class ServeState:
+    """What the server tells pages: the build's number, the last rebuild's error, and whether search is up to date.
+
+    ``search`` is "off" (serve --no-search), "stale" (pages newer than the index),
+    "fresh", or "failed" (with ``search_error``). ``publish`` is held while a
+    rebuild replaces the site, so a background index swap never interleaves with it.
+    """
+
     def __init__(self) -> None:
         self.version = 0
         self.error: str | None = None
+        self.search = "off"
+        self.search_error: str | None = None
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.publish = threading.Lock()
 
-    def bump(self, error: str | None) -> None:
+    def bump(self, error: str | None, search: str | None = None) -> None:
         with self.lock:
             self.version += 1
             self.error = error
+            if search is not None:
+                self.search, self.search_error = search, None
+            self.changed.notify_all()
+
+    def indexed(self, version: int, error: str | None) -> None:
+        """The background index of build ``version`` is in place (or failed)."""
+        with self.lock:
+            if version == self.version:
+                self.search, self.search_error = ("failed", error) if error else ("fresh", None)
+                self.changed.notify_all()
+
+    def status(self, version: str | None, search: str | None, timeout: float) -> dict[str, object]:
+        """The current status, after waiting up to ``timeout`` for it to differ from what the page has."""
+        with self.lock:
+            self.changed.wait_for(lambda: version is None or str(self.version) != version or self.search != search, timeout)
+            return {"version": self.version, "search": self.search}
 
 
 class Handler(SimpleHTTPRequestHandler):
     state: ServeState
+    long_poll = LONG_POLL
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows rebuilds
         pass
@@ -75,6 +123,10 @@ class Handler(SimpleHTTPRequestHandler):
     def _get(self) -> None:
         if self.path == "/_sovereign/version":
             return self._send(str(self.state.version).encode(), "text/plain")
+        if self.path.startswith("/_sovereign/status"):
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            status = self.state.status(query.get("version", [None])[0], query.get("search", [None])[0], self.long_poll)
+            return self._send(json.dumps(status).encode(), "application/json")
         if self.path == "/_sovereign/reload.js":
             return self._send(RELOAD_JS, "text/javascript")
         path = Path(self.translate_path(self.path))
@@ -91,14 +143,22 @@ class Handler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def _inject(self, page: bytes) -> bytes:
-        page = page.replace(b"</head>", b'<script src="/_sovereign/reload.js" defer></script></head>', 1)
-        error = self.state.error
+        with self.state.lock:
+            version, search, error, search_error = self.state.version, self.state.search, self.state.error, self.state.search_error
+        script = f'<script src="/_sovereign/reload.js" data-version="{version}" data-search="{search}" defer></script></head>'
+        page = page.replace(b"</head>", script.encode(), 1)
+        banner = ""
         if error:
-            banner = f'<div class="build-error" role="alert">{html.escape(error)}</div>'.encode()
+            banner += f'<div class="build-error" role="alert">{html.escape(error)}</div>'
+        if search == "stale":
+            banner += f'<div class="search-stale" id="sovereign-search-stale" role="status">{html.escape(SEARCH_STALE)}</div>'
+        elif search == "failed" and search_error:
+            banner += f'<div class="build-error" role="alert">{html.escape(search_error)}</div>'
+        if banner:
             head, sep, rest = page.partition(b"<body")
             if sep:
                 tag_end = rest.find(b">") + 1
-                page = head + sep + rest[:tag_end] + banner + rest[tag_end:]
+                page = head + sep + rest[:tag_end] + banner.encode() + rest[tag_end:]
         return page
 
     def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
@@ -110,12 +170,18 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _rebuild(project: Path, output: Path, search: bool, state: ServeState, force: bool = False) -> Path | None:
+def _rebuild(
+    project: Path, output: Path, search: bool, state: ServeState, force: bool = False, reindex: Reindex | None = None
+) -> Path | None:
+    """Rebuild and publish; with ``reindex``, pages come first and the search index follows in the background."""
     from .build.pipeline import build
 
     try:
         # A long-running server keeps rendered pages in memory between rebuilds.
-        result = build(project, output, search=search, keep_in_memory=True, force=force)
+        # Under ``publish``, a background index swap waits until the new site is in place.
+        with state.publish:
+            background = reindex is not None
+            result = build(project, output, search=search and not background, carry_search=background, keep_in_memory=True, force=force)
     except ContentError as exc:
         message = "\n".join(str(p) for p in exc.problems)
         click.echo(f"rebuild failed; still serving the last good build:\n{message}", err=True)
@@ -130,7 +196,9 @@ def _rebuild(project: Path, output: Path, search: bool, state: ServeState, force
         state.bump(f"{type(exc).__name__}: {exc}")
         return None
     click.echo(result.summary(), err=True)
-    state.bump(None)
+    state.bump(None, search="stale" if reindex is not None else None)
+    if reindex is not None:
+        reindex.start(state.version)
     return result.output
 
 
@@ -155,7 +223,8 @@ def serve(project: Path, port: int, output: Path | None, search: bool = True, fo
     except OSError as exc:
         raise ServeError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; pick another with --port") from None
     state = ServeState()
-    if _rebuild(project, built, search, state, force) is None:
+    reindex = Reindex(built, state.publish, functools.partial(_indexed, state)) if search else None
+    if _rebuild(project, built, search, state, force, reindex) is None:
         click.echo("the first build failed; fix the errors above and save to retry", err=True)
         built.mkdir(parents=True, exist_ok=True)
     server.RequestHandlerClass = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(built))  # type: ignore[assignment]
@@ -172,7 +241,7 @@ def serve(project: Path, port: int, output: Path | None, search: bool = True, fo
                 server.server_close()
                 os.execv(sys.executable, [sys.executable, "-m", "sovereign_site", *sys.argv[1:]])
             click.echo(f"changed: {names}; rebuilding…", err=True)
-            _rebuild(project, built, search, state, force)
+            _rebuild(project, built, search, state, force, reindex)
     except KeyboardInterrupt:
         pass
     finally:
@@ -183,3 +252,9 @@ def serve(project: Path, port: int, output: Path | None, search: bool = True, fo
 def _relevant(change: Any, path: str) -> bool:
     name = Path(path).name
     return not (name.startswith(".") or name.endswith((".pyc", "~", ".swp")) or "__pycache__" in path)
+
+
+def _indexed(state: ServeState, version: int, error: str | None) -> None:
+    """A background index is in place (or failed): tell the terminal and the pages."""
+    click.echo(f"search index not updated: {error}" if error else "search index updated", err=True)
+    state.indexed(version, error)

@@ -13,10 +13,13 @@ opens it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import errno
 import fcntl
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,3 +151,16 @@ def protected_folders(root: Path, settings: dict[str, object]) -> list[Path]:
     overrides = settings.get("THEME_TEMPLATES_OVERRIDES") or []
     theme = Path(str(overrides[0])) if isinstance(overrides, list) and overrides else Path(str(settings.get("THEME", "templates")))
     return [Path(str(settings.get("PATH", root / "content"))), theme, root / ".sovereign-cache"]
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

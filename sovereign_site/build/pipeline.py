@@ -9,8 +9,6 @@ leaves the previous output exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import gc
 import logging
 import os
@@ -33,7 +31,7 @@ from ..state import STATE_KEY, BuildState, source_date
 from . import output as output_folder
 from .cache import BuildCache, salt_for
 from .interrupts import Interrupts, pause_for_tests
-from .search import run_pagefind
+from .search import carry_over, run_pagefind
 
 SETTINGS_FILE = "pelicanconf.py"
 TMP_MARK = ".tmp-"
@@ -185,12 +183,14 @@ def build(
     workers: int | None = None,
     log: Any = None,
     force: bool = False,
+    carry_search: bool = False,
 ) -> BuildResult:
     """Build the site into ``output`` (default: the settings' OUTPUT_PATH).
 
     Raises ContentError for bad content and OutputError for an output folder that
     may not be replaced (see output.py; ``force`` allows a non-empty folder no
-    build made, and nothing else).
+    build made, and nothing else). ``carry_search`` (with ``search`` off): keep
+    the previous build's search index, for ``serve``, which refreshes it later.
     """
     started = time.perf_counter()
     say = log or (lambda message: print(message, file=sys.stderr))
@@ -220,11 +220,19 @@ def build(
     with output_folder.locked(output, say):
         # Checked again under the lock: another build or a person may have changed it meanwhile.
         output_folder.check(output, root, protected, force)
-        return _build_locked(root, output, settings, state, search, keep_in_memory, started, say)
+        return _build_locked(root, output, settings, state, search, keep_in_memory, started, say, carry_search)
 
 
 def _build_locked(
-    root: Path, output: Path, settings: dict[str, Any], state: BuildState, search: bool, keep_in_memory: bool, started: float, say: Any
+    root: Path,
+    output: Path,
+    settings: dict[str, Any],
+    state: BuildState,
+    search: bool,
+    keep_in_memory: bool,
+    started: float,
+    say: Any,
+    carry_search: bool = False,
 ) -> BuildResult:
     """Render into a temporary folder beside ``output`` and swap it in; the caller holds the output's lock."""
     from pelican import Pelican
@@ -262,6 +270,8 @@ def _build_locked(
             search_started = time.perf_counter()
             run_pagefind(tmp)
             search_seconds = time.perf_counter() - search_started
+        elif carry_search:
+            carry_over(output, tmp)
         pages = sum(1 for _ in tmp.rglob("*.html"))
         output_folder.stamp(tmp)
         interrupts.check()
@@ -328,7 +338,7 @@ def publish(tmp: Path, output: Path, background: bool = False) -> None:
     if not output.exists():
         os.rename(tmp, output)
         return
-    if not _exchange(tmp, output):
+    if not output_folder.exchange(tmp, output):
         # Fallback: two renames. The window between them is tiny, and the old
         # build is kept under a temporary name until the new one is in place.
         old = output.parent / f".{output.name}{TMP_MARK}old-{os.getpid()}"
@@ -342,18 +352,6 @@ def publish(tmp: Path, output: Path, background: bool = False) -> None:
         threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, daemon=True).start()
     else:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    if sys.platform != "linux":
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def clean_stale(output: Path) -> None:

@@ -1,35 +1,135 @@
-"""The search index: Pagefind (from the pagefind[bin] package) run over the built site, its output made reproducible."""
+"""The search index: Pagefind (from the pagefind[bin] package) run over the built site, its output made reproducible.
+
+``build`` indexes its temporary folder before swapping it in. ``serve`` serves
+pages first and indexes afterwards, in the background (``Reindex``): the new
+index is written beside the site and swapped in with one atomic rename, so a
+browser never reads a half-written index, only the previous one or the new one.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from ..data.errors import ContentError, Problem
+from . import output as output_folder
+
+#: Where the index lives in the site, as the search page loads it.
+INDEX = "pagefind"
+
+# Glossary pop-ups, footnote numbers and items' change histories (old values) are not
+# text a reader searches for, and would show up in result excerpts.
+_EXCLUDED = (".term .tip", "sup.footnote-ref", "sup.cite", ".item-history")
+
+
+def command(site: Path, index: Path | None = None) -> list[str]:
+    """The Pagefind command that indexes ``site`` into ``index`` (default: ``site/pagefind``)."""
+    where = ["--output-path", str(index)] if index is not None else ["--output-subdir", INDEX]
+    excluded = [arg for selector in _EXCLUDED for arg in ("--exclude-selectors", selector)]
+    return [sys.executable, "-m", "pagefind", "--site", str(site), *where, "--quiet", *excluded]
 
 
 def run_pagefind(site: Path) -> None:
     """Index the built site with Pagefind (from the pagefind[bin] package)."""
-    result = subprocess.run(
-        [
-            sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--quiet",
-            # Glossary pop-ups, footnote numbers and items' change histories (old values) are not
-            # text a reader searches for, and would show up in result excerpts.
-            "--exclude-selectors", ".term .tip", "--exclude-selectors", "sup.footnote-ref", "--exclude-selectors", "sup.cite",
-            "--exclude-selectors", ".item-history",
-        ],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    result = subprocess.run(command(site), capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
         raise ContentError([Problem(str(site), None, None, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
-    # Pagefind writes the languages of its entry file in a per-process random
-    # order (a hash map); sort them so two builds give the same bytes.
-    entry = site / "pagefind" / "pagefind-entry.json"
-    if entry.exists():
-        import json
+    tidy(site / INDEX)
 
+
+def tidy(index: Path) -> None:
+    """Make the index reproducible.
+
+    Pagefind writes the languages of its entry file in a per-process random
+    order (a hash map); sort them so two builds give the same bytes.
+    """
+    entry = index / "pagefind-entry.json"
+    if entry.exists():
         data = json.loads(entry.read_text(encoding="utf-8"))
         if isinstance(data.get("languages"), dict):
             data["languages"] = dict(sorted(data["languages"].items()))
         entry.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+
+def carry_over(previous: Path, new: Path) -> bool:
+    """Give a new build the previous build's index, as hard links (a copy where links fail); False if there was none.
+
+    ``serve`` publishes pages before their index is ready: until it is, search
+    answers from the previous index (and the page says so) instead of failing.
+    """
+    old = previous / INDEX
+    if not old.is_dir():
+        return False
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(old, new / INDEX, copy_function=link)
+    return True
+
+
+class Reindex:
+    """Index a served site in the background and swap the new index in atomically.
+
+    One run at a time: ``start`` stops a run still indexing an older build
+    (its pages are gone), and a run whose build was replaced meanwhile throws
+    its index away. ``lock`` is the server's publish lock: the swap never
+    happens while a rebuild is replacing the site.
+    """
+
+    def __init__(self, site: Path, lock: threading.Lock, done: Callable[[int, str | None], None]) -> None:
+        self.site, self.lock, self.done = site, lock, done
+        self.generation = 0
+        self.process: subprocess.Popen[str] | None = None
+        self.thread: threading.Thread | None = None
+        self.guard = threading.Lock()
+
+    def start(self, generation: int) -> None:
+        """Index the build numbered ``generation`` (the server's count of published builds)."""
+        with self.guard:
+            self.generation = generation
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+        self.thread = threading.Thread(target=self._run, args=(generation,), daemon=True)
+        self.thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+    def _run(self, generation: int) -> None:
+        fresh = self.site.parent / f".{self.site.name}.tmp-index-{os.getpid()}-{generation}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        with self.guard:
+            if generation != self.generation:
+                return
+            process = self.process = subprocess.Popen(command(self.site, fresh), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _, err = process.communicate()
+        try:
+            if generation != self.generation:
+                return  # a newer build came in: its own run indexes it
+            if process.returncode != 0:
+                self.done(generation, f"search indexing failed: {err.strip()}")
+                return
+            tidy(fresh)
+            with self.lock:
+                if generation != self.generation:
+                    return
+                current = self.site / INDEX
+                if current.exists() and output_folder.exchange(fresh, current):
+                    pass  # ``fresh`` now holds the old index, removed below
+                else:
+                    shutil.rmtree(current, ignore_errors=True)
+                    os.rename(fresh, current)
+            self.done(generation, None)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
