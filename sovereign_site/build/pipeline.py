@@ -134,7 +134,7 @@ def prepare(
     )
     report = dataset.report or Report(root)
     # References in the data's own texts (summaries, notes, labels) become figures once, here.
-    dataset = resolve_dataset(dataset, content, report)
+    dataset = resolve_dataset(dataset, content, report, cache.memory if use_cache and keep_in_memory else None)
     report.raise_if_errors()
     if settings.get("SOVEREIGN_CHECK_SOURCE_KINDS", False):
         warn_weak_inputs(dataset, content, report)

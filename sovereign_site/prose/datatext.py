@@ -118,18 +118,36 @@ def dotted(field_path: FieldPath) -> str:
     return ".".join(str(part) for part in field_path)
 
 
-def resolve_dataset(dataset: Dataset, content: Path, report: Report) -> Dataset:
+def resolve_dataset(dataset: Dataset, content: Path, report: Report, remembered: dict[str, Any] | None = None) -> Dataset:
     """The dataset with the references in its texts replaced; problems go to ``report``.
 
     ``dataset.text_inputs`` records, for each country whose texts name other
     countries, the content hashes of those files: a page cached by its own
     file's hash must be rebuilt when a figure it quotes changes elsewhere.
+
+    ``remembered`` (``serve``'s memory, kept between rebuilds): a country whose
+    file, whose quoted countries' files and whose shared files (rates,
+    dimensions) are unchanged keeps the texts it was resolved to last time.
+    After one edit, that is every country but one.
     """
     countries = []
     text_inputs: dict[str, str] = {}
     parsed: dict[Path, Any] = {}
     memo: dict[tuple[str, str, str], str] = {}
+    shared = hashlib.sha256(repr(sorted((k, v) for k, v in dataset.files.items() if "/countries/" not in k)).encode()).hexdigest()
+
+    def file_hash(code: str) -> str | None:
+        return dataset.files.get(f"content/countries/{code}.yaml")
+
     for country in dataset.countries:
+        own = file_hash(country.code)
+        before = remembered.get(f"resolved/{country.code}") if remembered is not None and own else None
+        if before is not None and before[:2] == (own, shared) and all(file_hash(code) == h for code, h in before[2].items()):
+            countries.append(before[3])
+            if before[4]:
+                text_inputs[country.code] = before[4]
+            continue
+        errors_before = len(report.errors)
         file = content / "countries" / f"{country.code}.yaml"
         named: set[str] = set()
 
@@ -148,6 +166,9 @@ def resolve_dataset(dataset: Dataset, content: Path, report: Report) -> Dataset:
             text_inputs[country.code] = hashlib.sha256(
                 "\0".join(f"{code}:{dataset.files.get(f'content/countries/{code}.yaml', '')}" for code in others).encode()
             ).hexdigest()[:16]
+        if remembered is not None and own and len(report.errors) == errors_before:
+            quoted = {code: file_hash(code) for code in others}
+            remembered[f"resolved/{country.code}"] = (own, shared, quoted, resolved, text_inputs.get(country.code))
     if all(a is b for a, b in zip(countries, dataset.countries, strict=True)):
         return dataset
     return Dataset(
