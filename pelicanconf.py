@@ -67,7 +67,7 @@ LOAD_CONTENT_CACHE = False
 SOVEREIGN_MAX_SOURCE_AGE_DAYS = 548  # warn about sources last checked over 18 months ago
 SOVEREIGN_COMPARE_GROUP_THRESHOLD = 24  # above this many countries, the matrix is grouped by region
 SOVEREIGN_LICENSE = "CC BY 4.0"
-# Warn when a figure shown on the comparison pages rests only on secondary sources. Off until the
-# shipped data passes it: `validate` then lists the figures that still need a primary or press source.
-SOVEREIGN_CHECK_SOURCE_KINDS = False
+# Warn when a figure shown on the comparison pages rests only on secondary sources (validate
+# --strict then fails): every such figure needs a primary or press source.
+SOVEREIGN_CHECK_SOURCE_KINDS = True
 SOVEREIGN_WORKERS = "auto"  # processes rendering pages: "auto" is one per core, at most two (see sovereign_site/parallel.py)

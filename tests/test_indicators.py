@@ -8,6 +8,7 @@ reason, and the reason is asserted too.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,8 @@ PUBLIC = [
     ("kr", 9.9e12 / 1422.16, "about", "2026", ["ai-budget-2026-final"], False, None, 9.9e12 / 1422.16 / 51.75e6, 9.9e12 / 1422.16 / 1.8689e12),
     # ¥60.06B National AI Industry Investment Fund (2025) at 2023's ¥7.0809; no total AI budget: a partial sum.
     ("cn", 60.06e9 / 7.0809, "exact", "2025", ["national-ai-fund"], True, "programmes-only", 60.06e9 / 7.0809 / 1.408e9, (60.06e9 / 7.0809) / (134.9084e12 / 7.0809)),
-    # $3.3B NITRD request FY2025; GDP unknown, population "more than 340 million".
-    ("us", 3.3e9, "exact", "2025", ["nitrd-fy2025"], True, "programmes-only", 3.3e9 / 340e6, None),
+    # $3.1B NITRD AI R&D request FY2024 (the FY2025 supplement is not readable); GDP unknown, population "more than 340 million".
+    ("us", 3.1e9, "exact", "2024", ["nitrd-fy2024"], True, "programmes-only", 3.1e9 / 340e6, None),
     # 2026: about £2B over five years = £400M, at 2023's £0.8039. The Sovereign AI Unit sits inside the Spending Review
     # money and the Edinburgh supercomputer inside the Compute Roadmap envelope (a "broader" item): neither is added.
     ("gb", 2e9 / 5 / 0.8039, "about", "2026", ["spending-review-2025"], True, "programmes-only", 2e9 / 5 / 0.8039 / 69.3e6, None),
@@ -246,13 +247,20 @@ def test_a_headline_figure_on_secondary_sources_only_is_a_warning(tmp_path: Path
     settings.write_text(
         settings.read_text(encoding="utf-8").replace("SOVEREIGN_CHECK_SOURCE_KINDS = False", "SOVEREIGN_CHECK_SOURCE_KINDS = True")
     )
+    # The shipped data passes; a headline item whose sources are all demoted to secondary does not.
+    assert run_cli("validate", "--strict", "--project", str(project)).returncode == 0
+    us = project / "content/countries/us.yaml"
+    text = us.read_text(encoding="utf-8")
+    for source in ("nitrd-fy2024-supplement", "executivegov-ai-rd-fy2024"):
+        start = text.index(f"  - id: {source}\n")
+        end = text.index("  - id: ", start + 1)
+        text = text[:start] + re.sub(r"kind: (primary|press)", "kind: secondary", text[start:end]) + text[end:]
+    us.write_text(text, encoding="utf-8")
     result = run_cli("validate", "--strict", "--project", str(project))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    line = next(
-        n for n, row in enumerate((project / "content/countries/us.yaml").read_text().split("\n"), 1) if row.strip() == "- id: nitrd-fy2025"
-    )
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if row.strip() == "- id: nitrd-fy2024")
     assert (
-        f"content/countries/us.yaml:{line}: warning: sources: 'nitrd-fy2025' is shown on the comparison pages but rests only on secondary sources"
+        f"content/countries/us.yaml:{line}: warning: sources: 'nitrd-fy2024' is shown on the comparison pages but rests only on secondary sources"
         in result.stderr
     )
     # Without --strict it is a warning, not a failure.
