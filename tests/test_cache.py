@@ -51,7 +51,7 @@ def test_warm_build_equals_cold_build_after_an_edit(project: Path, tmp_path: Pat
 @pytest.mark.parametrize("grouped", [False, True], ids=["one-table", "grouped-by-region"])
 @pytest.mark.parametrize("serving", [False, True], ids=["build", "serve"])
 def test_every_edit_kind_reaches_every_page(project: Path, tmp_path: Path, grouped: bool, serving: bool) -> None:
-    """Warm equals cold after edits to a country's name, funding, timeline and summary.
+    """Warm equals cold after edits to a country's name, funding, compute, models, timeline and archetype.
 
     Grouped: past SOVEREIGN_COMPARE_GROUP_THRESHOLD the matrix and dimension tables
     are split into cached per-region pages. Serving: ``serve`` also keeps pages,
@@ -66,9 +66,14 @@ def test_every_edit_kind_reaches_every_page(project: Path, tmp_path: Path, group
         build(project, out, search=False, keep_in_memory=serving, log=lambda message: None)
 
     build_serving(tmp_path / "first")
+    # One edit per part a cross-country chart draws (serve redraws only the charts whose inputs changed).
     edits = [
         ("fr", "  ko: 프랑스", "  ko: 프랑스(고침)"),
         ("kr", "amount: 10.1T", "amount: 9000T"),
+        ("gb", "    gpus: 5448", "    gpus: 5449"),
+        ("cn", "    params_total: 671B", "    params_total: 672B"),
+        ("jp", "    date: 2023-11-07", "    date: 2023-11-08"),
+        ("de", "  id: infrastructure-led\n  label: {ko: 인프라 주도형, en: Infrastructure-led}", "  id: full-stack\n  label: {ko: 풀스택 선도국, en: Full-stack leader}"),
         ("sg", "  ko: 싱가포르", "  ko: 싱가포르(고침)"),
     ]
     for n, (code, old, new) in enumerate(edits):

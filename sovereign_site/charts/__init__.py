@@ -6,9 +6,12 @@ data table and notes, all localized. Colours come from CSS classes defined in
 inline styles), and every string taken from the data is escaped here, in one place.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from ..data.dataset import Dataset
 from .archetypes import archetype_chart
-from .base import LANGS, Chart, message_keys
+from .base import LANGS, Chart, _style_index, message_keys
 from .compute import compute_chart
 from .funding import funding_chart
 from .indicator import indicator_chart
@@ -29,12 +32,46 @@ __all__ = [
 ]
 
 
-def all_charts(ds: Dataset, lang: str) -> list[Chart]:
-    """The five cross-country charts, in the order the comparison page shows them."""
-    return [
-        funding_chart(ds, lang),
-        compute_chart(ds, lang),
-        models_chart(ds, lang),
-        timeline_chart(ds, lang),
-        archetype_chart(ds, lang),
-    ]
+#: The five cross-country charts, in the order the comparison page shows them, and what each
+#: reads of a country besides its code and names (every chart also reads the palette slots,
+#: which rank countries by funding, the dataset's date, the exchange rates and the dimensions).
+_CROSS_COUNTRY: tuple[tuple[Callable[[Dataset, str], Chart], tuple[str, ...]], ...] = (
+    (funding_chart, ("funding",)),
+    (compute_chart, ("compute",)),
+    (models_chart, ("models",)),
+    (timeline_chart, ("timeline",)),
+    (archetype_chart, ("archetype",)),
+)
+
+
+def all_charts(ds: Dataset, lang: str, memo: dict[str, Any] | None = None) -> list[Chart]:
+    """The five cross-country charts, in the order the comparison page shows them.
+
+    ``memo`` (``serve``'s memory, kept between rebuilds): a chart is drawn again
+    only when something it reads changed. After an edit to one country's
+    compute table, say, only the compute chart is redrawn (and every chart,
+    if the edit moved a country's palette slot).
+    """
+    drawn = []
+    for make, reads in _CROSS_COUNTRY:
+        if memo is None:
+            drawn.append(make(ds, lang))
+            continue
+        name = f"chart/{make.__name__}/{lang}"
+        inputs = (list(ds.countries), dict(_style_index(ds)), ds.as_of, ds.fx, ds.dimensions)
+        before = memo.get(name)
+        if before is None or not _same_inputs(before[0], inputs, reads):
+            before = memo[name] = (inputs, make(ds, lang))
+        drawn.append(before[1])
+    return drawn
+
+
+def _same_inputs(old: tuple[Any, ...], new: tuple[Any, ...], reads: tuple[str, ...]) -> bool:
+    (old_countries, *old_rest), (new_countries, *new_rest) = old, new
+    if len(old_countries) != len(new_countries) or old_rest != new_rest:
+        return False
+    # An unchanged country is the very same object between rebuilds (see resolve_dataset): only an edited one is compared.
+    return all(
+        a is b or (a.code == b.code and a.names == b.names and all(getattr(a, f) == getattr(b, f) for f in reads))
+        for a, b in zip(old_countries, new_countries, strict=True)
+    )

@@ -55,6 +55,8 @@ class DataPagesGenerator(Generator):
         # What every cached page depends on besides its own inputs: the shared
         # data files (dimensions, exchange rates, glossary) and the site URL.
         ds = self.state.dataset
+        cache = self.state.cache
+        self.chart_memo = cache.memory if cache is not None and cache.enabled and cache.keep_in_memory else None
         self.shared_key = digest(sorted((k, v) for k, v in ds.files.items() if "/countries/" not in k), self.state.site_url)
 
     def generate_output(self, writer: Any) -> None:
@@ -67,6 +69,11 @@ class DataPagesGenerator(Generator):
         # meanwhile (see parallel.py), and the downloads are split between the two.
         first, *others = LANGUAGES
         fork = others and parallel.workers(self.settings.get("SOVEREIGN_WORKERS")) > 1
+        # ``serve`` keeps the cross-country charts between rebuilds. Drawn (or found) here, before the
+        # fork, a forked child finds its language's charts in the memory it inherits.
+        if self.chart_memo is not None:
+            for lang in LANGUAGES:
+                charts.all_charts(ds, lang, self.chart_memo)
         with parallel.Child(lambda: self.render_in_child(others)) if fork else contextlib.nullcontext() as child:
             self.render_languages([first] if child else LANGUAGES)
             downloads.write_json(ds, self.open_text, self.remember)
@@ -126,7 +133,7 @@ class DataPagesGenerator(Generator):
             paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
             pages = compare.region_pages(regions, t) if paged else []
             base.update(paged=paged, regions=regions, region_pages=pages, region=None)
-            chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in charts.all_charts(ds, lang)}
+            chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in charts.all_charts(ds, lang, self.chart_memo)}
 
             # Home, the country list and one profile per country
             self.render("home", f"{prefix}index.html", base, path="", charts=chart_by_id, cells=cells)
