@@ -253,7 +253,7 @@ def bench_size(
     vanilla, vanilla_rst = work / f"vanilla-{tag}", work / f"vanilla-rst-{tag}"
     md_python = markdown_python(work, say)
     rows: dict[str, list[Any]] = {
-        k: [] for k in ("cold", "search", "warm", "floor", "vanilla", "vanilla_rst", "rss", "floor_rss", "floor_detail")
+        k: [] for k in ("cold", "search", "warm", "floor", "vanilla", "vanilla_rst", "rss", "search_rss", "floor_rss", "floor_detail")
     }
     cpu: dict[str, list[Any]] = {k: [] for k in ("cold", "search", "warm", "floor", "vanilla", "vanilla_rst")}
     errors: list[str] = []
@@ -289,6 +289,8 @@ def bench_size(
         if not failed("pagefind", search):
             rows["search"].append(search["seconds"])
             cpu["search"].append(search["cpu_s"])
+            # Pagefind's binary is the wrapper's child: wait4 reports the larger of the two.
+            rows["search_rss"].append(search["max_rss_mb"])
 
         # The floor renders the same project state, so its pages must equal the cold build's.
         say(f"[{tag}] run {run + 1}/{runs}: floor…")
@@ -364,6 +366,8 @@ def bench_size(
         "serve_rebuild_s": med(serve.get("rebuild_s", [])),
         "serve_max_rss_mb": serve.get("max_rss_mb"),
         "peak_rss_mb": med(rows["rss"]),
+        # A default build runs the two one after the other: its peak is the larger.
+        "peak_with_search_mb": max(med(rows["rss"]) or 0, med(rows["search_rss"]) or 0) or None,
         "floor_s": med(rows["floor"]),
         "floor_load_s": med([d["load_s"] for d in details]),
         "floor_render_s": med([d["render_s"] for d in details]),
@@ -436,25 +440,40 @@ def targets(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     check(f"cold build vs floor ({at})", "≤ 1.5×", r["cold_vs_floor"], 1.5, "{:.2f}×", cpu("cold_vs_floor", "{:.2f}×"))
     check(
-        f"cold build vs vanilla Pelican ({at})",
-        "≤ 0.5×",
-        r["cold_vs_vanilla"],
-        0.5,
+        f"cold build with search vs vanilla Pelican ({at})",
+        "≤ 1.0×",
+        r.get("cold_search_vs_vanilla"),
+        1.0,
         "{:.2f}×",
-        f"vanilla built {big['vanilla_docs']} documents; " + cpu("cold_vs_vanilla", "{:.2f}×"),
+        f"`sovereign-site build` as users run it: the cold build plus Pagefind; vanilla built {big['vanilla_docs']} documents",
+    )
+    check(
+        f"cold build without search vs vanilla Pelican ({at})",
+        "≤ 0.6×",
+        r["cold_vs_vanilla"],
+        0.6,
+        "{:.2f}×",
+        cpu("cold_vs_vanilla", "{:.2f}×"),
     )
     check(f"warm rebuild after one edit ({at})", "≤ 40 % of cold", r["warm_vs_cold"], 0.40, "{:.0%}", cpu("warm_vs_cold", "{:.0%}"))
     check(
         f"serve rebuild after one edit ({at})",
-        "≤ 10 % of cold",
+        "≤ 5 % of cold",
         r["serve_vs_cold"],
-        0.10,
+        0.05,
         "{:.0%}",
-        "in-process rebuild, as `serve` runs it; " + cpu("serve_vs_cold", "{:.0%}"),
+        "in-process rebuild, as `serve` runs it, pages only (search follows in the background); " + cpu("serve_vs_cold", "{:.0%}"),
     )
     floor_mb = big.get("floor_rss_mb")
     check(
-        f"peak memory ({at})", "≤ 200 MB", big["peak_rss_mb"], 200, "{:.0f} MB", f"the floor peaks at {floor_mb:.0f} MB" if floor_mb else ""
+        f"peak memory, search included ({at})",
+        "≤ 300 MB",
+        big.get("peak_with_search_mb"),
+        300,
+        "{:.0f} MB",
+        f"build {big['peak_rss_mb']:.0f} MB, then Pagefind; the floor peaks at {floor_mb:.0f} MB"
+        if floor_mb and big["peak_rss_mb"]
+        else "",
     )
     checked = [s for s in measured if s.get("warm_stale") is not None]
     stale = sum(s["warm_stale"]["count"] for s in checked) if checked else None
