@@ -77,7 +77,7 @@ def profile(
 
     profiler = cProfile.Profile()
     with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
-        run = serve_rebuilder(project, out) if rebuild else lambda: build(project, out, search=False, workers=workers)
+        run = serve_rebuilder(project, out)[0] if rebuild else lambda: build(project, out, search=False, workers=workers)
         if rebuild:  # as `serve` does: a first build, one edit, then the rebuild is what is profiled
             run()
             edit_country(project, codes()[countries // 2], 4242)

@@ -364,6 +364,8 @@ def bench_size(
         "warm_s": med(rows["warm"]),
         "serve_first_s": serve.get("first_s"),
         "serve_rebuild_s": med(serve.get("rebuild_s", [])),
+        # From the edit until a page long-polling serve has fetched the changed page again.
+        "serve_reload_s": med(serve.get("reload_s", [])),
         "serve_max_rss_mb": serve.get("max_rss_mb"),
         "peak_rss_mb": med(rows["rss"]),
         # A default build runs the two one after the other: its peak is the larger.
@@ -388,6 +390,7 @@ def bench_size(
             "cold_vs_vanilla_rst": ratio(cold_s, med(rows["vanilla_rst"])),
             "warm_vs_cold": ratio(med(rows["warm"]), cold_s),
             "serve_vs_cold": ratio(med(serve.get("rebuild_s", [])), cold_s),
+            "serve_reload_vs_cold": ratio(med(serve.get("reload_s", [])), cold_s),
         },
         # CPU seconds (user + system) of each child: steadier than wall time on a shared machine.
         "cpu_s": {k: med(v) for k, v in cpu.items()} | {"serve_rebuild": med(serve.get("rebuild_cpu_s", []))},
@@ -457,12 +460,13 @@ def targets(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
     check(f"warm rebuild after one edit ({at})", "≤ 40 % of cold", r["warm_vs_cold"], 0.40, "{:.0%}", cpu("warm_vs_cold", "{:.0%}"))
     check(
-        f"serve rebuild after one edit ({at})",
+        f"serve: edit until the open page has the change ({at})",
         "≤ 5 % of cold",
-        r["serve_vs_cold"],
+        r.get("serve_reload_vs_cold") or r["serve_vs_cold"],
         0.05,
         "{:.0%}",
-        "in-process rebuild, as `serve` runs it, pages only (search follows in the background); " + cpu("serve_vs_cold", "{:.0%}"),
+        "the rebuild in `serve`'s process (pages only: search follows in the background) plus the live-reload long poll and the page fetch; "
+        + cpu("serve_vs_cold", "{:.0%}"),
     )
     floor_mb = big.get("floor_rss_mb")
     check(
