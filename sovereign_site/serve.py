@@ -197,8 +197,8 @@ def _rebuild(
         return None
     click.echo(result.summary(), err=True)
     state.bump(None, search="stale" if reindex is not None else None)
-    if reindex is not None:
-        reindex.start(state.version)
+    if reindex is not None and result.search_source is not None:
+        reindex.start(state.version, result.search_source)
     return result.output
 
 

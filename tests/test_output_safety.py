@@ -253,7 +253,7 @@ def test_a_folder_that_refuses_the_swap_fails_cleanly(project: Path, tmp_path: P
     def read_only(src: object, dst: object) -> None:
         raise OSError(errno.EROFS, "Read-only file system", str(dst))
 
-    monkeypatch.setattr(build_module, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(build_module.output_folder, "exchange", lambda a, b: False)
     monkeypatch.setattr(build_module.os, "rename", read_only)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", ENV["SOURCE_DATE_EPOCH"])
     with pytest.raises(ContentError) as caught:

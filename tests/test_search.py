@@ -8,6 +8,7 @@ essay that says ``독파모가``.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -94,6 +95,8 @@ def test_korean_search_finds_pages_despite_particles(tab, site_url: str, query: 
     for r in results:
         assert HANGUL.search(r["title"]), r
         assert r["excerpt"], r
+        # Excerpts come from prose and item names, never from leftover table cells ("– – 2024년 8월.").
+        assert not re.search(r"–\s*–", r["excerpt"]), r
     assert any(r["marks"] for r in results)
     assert tab.locator("html").get_attribute("lang") == "ko"
     summary = tab.locator("#search-results > p").first.inner_text()
@@ -239,3 +242,14 @@ def test_source_titles_are_not_searched(tab, site_url: str) -> None:
     found = tab.evaluate(script, "Mistral")
     assert any("/countries/fr/" in u for u in found), found
     assert not any(u.endswith("/countries/us/") for u in found), found
+
+
+def test_search_reads_a_source_of_its_own_that_never_reaches_the_site(built_site: Path) -> None:
+    """Pagefind indexes small documents the build collects beside the site (a profile's prose and item names),
+    under the pages' own addresses; the folder is gone afterwards and nothing of it is published."""
+    assert not list(built_site.parent.glob(f".{built_site.name}.tmp-*"))
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    countries = len(list((built_site / "countries").glob("*/index.html")))
+    essays = len(list((built_site / "essays").glob("*/index.html")))
+    # Every profile, essay, the glossary and the about page, in each language.
+    assert entry["languages"]["ko"]["page_count"] >= countries + essays + 1

@@ -133,7 +133,7 @@ class BuildCache:
 
 
 #: Settings that change where or how fast a build runs, never what it writes.
-_NOT_IN_OUTPUT = {"OUTPUT_PATH", "SOVEREIGN_WORKERS"}
+_NOT_IN_OUTPUT = {"OUTPUT_PATH", "SOVEREIGN_WORKERS", "SOVEREIGN_SEARCH_SOURCE"}
 
 
 def salt_for(settings: dict[str, Any], theme: Path) -> str:

@@ -31,7 +31,7 @@ from ..state import STATE_KEY, BuildState, source_date
 from . import output as output_folder
 from .cache import BuildCache, salt_for
 from .interrupts import Interrupts, pause_for_tests
-from .search import carry_over, run_pagefind
+from .search import INDEX, carry_over, run_pagefind
 
 SETTINGS_FILE = "pelicanconf.py"
 TMP_MARK = ".tmp-"
@@ -46,6 +46,8 @@ class BuildResult:
     seconds: float
     search_seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    #: With ``carry_search``: what search indexes for this build, for the caller to index and then remove.
+    search_source: Path | None = None
 
     def summary(self) -> str:
         return f"Built {self.pages} pages ({self.countries} countries, {self.essays} essays) in {self.seconds:.2f} s into {self.output}"
@@ -241,6 +243,11 @@ def _build_locked(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     settings["OUTPUT_PATH"] = str(tmp)
+    # What search indexes is collected beside the site while pages render (see search.py).
+    source = output.parent / f".{output.name}{TMP_MARK}search-{os.getpid()}-{time.monotonic_ns()}" if search or carry_search else None
+    settings["SOVEREIGN_SEARCH_SOURCE"] = str(source) if source else None
+    if source:
+        source.mkdir()
 
     counter = _ErrorCounter()
     pelican_log = logging.getLogger("pelican")
@@ -265,11 +272,12 @@ def _build_locked(
             )
         pause_for_tests()
         search_seconds = 0.0
-        if search:
+        if search and source:
             say("Indexing for search…")
             search_started = time.perf_counter()
-            run_pagefind(tmp)
+            run_pagefind(source, tmp / INDEX)
             search_seconds = time.perf_counter() - search_started
+            shutil.rmtree(source, ignore_errors=True)
         elif carry_search:
             carry_over(output, tmp)
         pages = sum(1 for _ in tmp.rglob("*.html"))
@@ -279,10 +287,14 @@ def _build_locked(
     except OSError as exc:
         # A full disk, a read-only folder: the build fails, with the file named, and the old output stays.
         shutil.rmtree(tmp, ignore_errors=True)
+        if source:
+            shutil.rmtree(source, ignore_errors=True)
         where = exc.filename or tmp
         raise ContentError([Problem(str(where), None, None, f"could not write the site: {exc.strerror or exc}")]) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if source:
+            shutil.rmtree(source, ignore_errors=True)
         raise
     finally:
         interrupts.__exit__()
@@ -294,7 +306,14 @@ def _build_locked(
         say(f"warning: {state.cache.write_error}")
     essays = state.stats.get("essays", 0)
     return BuildResult(
-        output, pages, len(state.dataset.countries), essays, time.perf_counter() - started, search_seconds, state.report.warnings
+        output,
+        pages,
+        len(state.dataset.countries),
+        essays,
+        time.perf_counter() - started,
+        search_seconds,
+        state.report.warnings,
+        search_source=source if carry_search and not search else None,
     )
 
 

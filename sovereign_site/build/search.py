@@ -1,9 +1,17 @@
-"""The search index: Pagefind (from the pagefind[bin] package) run over the built site, its output made reproducible.
+"""The search index: Pagefind (from the pagefind[bin] package), fed only what readers search for, made reproducible.
 
-``build`` indexes its temporary folder before swapping it in. ``serve`` serves
-pages first and indexes afterwards, in the background (``Reindex``): the new
-index is written beside the site and swapped in with one atomic rename, so a
-browser never reads a half-written index, only the previous one or the new one.
+Pagefind does not read the site. While pages render, the build collects a
+*search source* beside it: for a country profile, a small document of its
+prose and item names (``templates/search_country.html``); essays, pages and
+the glossary, linked whole. The source mirrors the site's paths, so results
+keep each page's address, and Pagefind parses a fraction of the bytes (no
+source lists, tables or charts), which is most of its time and memory.
+
+``build`` indexes the source into its temporary folder before swapping it in.
+``serve`` serves pages first and indexes afterwards, in the background
+(``Reindex``): the new index is written beside the site and swapped in with
+one atomic rename, so a browser never reads a half-written index, only the
+previous one or the new one.
 """
 
 from __future__ import annotations
@@ -28,19 +36,18 @@ INDEX = "pagefind"
 _EXCLUDED = (".term .tip", "sup.footnote-ref", "sup.cite", ".item-history")
 
 
-def command(site: Path, index: Path | None = None) -> list[str]:
-    """The Pagefind command that indexes ``site`` into ``index`` (default: ``site/pagefind``)."""
-    where = ["--output-path", str(index)] if index is not None else ["--output-subdir", INDEX]
+def command(source: Path, index: Path) -> list[str]:
+    """The Pagefind command that indexes the search source ``source`` into the folder ``index``."""
     excluded = [arg for selector in _EXCLUDED for arg in ("--exclude-selectors", selector)]
-    return [sys.executable, "-m", "pagefind", "--site", str(site), *where, "--quiet", *excluded]
+    return [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(index), "--quiet", *excluded]
 
 
-def run_pagefind(site: Path) -> None:
-    """Index the built site with Pagefind (from the pagefind[bin] package)."""
-    result = subprocess.run(command(site), capture_output=True, text=True, timeout=600)
+def run_pagefind(source: Path, index: Path) -> None:
+    """Index ``source`` into ``index`` (the site's ``pagefind`` folder) with Pagefind."""
+    result = subprocess.run(command(source, index), capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
-        raise ContentError([Problem(str(site), None, None, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
-    tidy(site / INDEX)
+        raise ContentError([Problem(str(source), None, None, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
+    tidy(index)
 
 
 def tidy(index: Path) -> None:
@@ -93,27 +100,32 @@ class Reindex:
         self.thread: threading.Thread | None = None
         self.guard = threading.Lock()
 
-    def start(self, generation: int) -> None:
-        """Index the build numbered ``generation`` (the server's count of published builds)."""
+    def start(self, generation: int, source: Path) -> None:
+        """Index the build numbered ``generation`` (the server's count of published builds) from its search source.
+
+        The source is this object's from now on: removed once indexed or superseded.
+        """
         with self.guard:
             self.generation = generation
             if self.process is not None and self.process.poll() is None:
                 self.process.terminate()
-        self.thread = threading.Thread(target=self._run, args=(generation,), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(generation, source), daemon=True)
         self.thread.start()
 
     def wait(self, timeout: float | None = None) -> None:
         if self.thread is not None:
             self.thread.join(timeout)
 
-    def _run(self, generation: int) -> None:
+    def _run(self, generation: int, source: Path) -> None:
         fresh = self.site.parent / f".{self.site.name}.tmp-index-{os.getpid()}-{generation}"
         shutil.rmtree(fresh, ignore_errors=True)
         with self.guard:
             if generation != self.generation:
+                shutil.rmtree(source, ignore_errors=True)
                 return
-            process = self.process = subprocess.Popen(command(self.site, fresh), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = self.process = subprocess.Popen(command(source, fresh), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         _, err = process.communicate()
+        shutil.rmtree(source, ignore_errors=True)
         try:
             if generation != self.generation:
                 return  # a newer build came in: its own run indexes it

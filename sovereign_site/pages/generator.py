@@ -13,27 +13,26 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import posixpath
 import typing
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pelican.generators import Generator
 
 from .. import charts, parallel
 from .. import format as fmt
 from ..data import schema
-from ..data.errors import ContentError, Problem
+from ..data.errors import ContentError
 from ..state import state_of
 from . import changes, compare, downloads, feeds
 from . import indicators as indicator_views
 from .i18n import LANGUAGES, load_catalogue
 from .placeholders import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
 from .templating import lang_prefix
+from .writing import OutputWriter
 
 
-class DataPagesGenerator(Generator):
+class DataPagesGenerator(OutputWriter, Generator):
     def generate_context(self) -> None:
         self.state = state_of(self.settings)
         # The reader collected problems in essays while Pelican read them (all
@@ -57,6 +56,9 @@ class DataPagesGenerator(Generator):
         ds = self.state.dataset
         cache = self.state.cache
         self.chart_memo = cache.memory if cache is not None and cache.enabled and cache.keep_in_memory else None
+        # Where the build collects what search indexes (None: no search index this build).
+        source = self.settings.get("SOVEREIGN_SEARCH_SOURCE")
+        self.search_source = Path(source) if source else None
         self.shared_key = digest(sorted((k, v) for k, v in ds.files.items() if "/countries/" not in k), self.state.site_url)
 
     def generate_output(self, writer: Any) -> None:
@@ -84,6 +86,11 @@ class DataPagesGenerator(Generator):
                 self.written += written
                 if state.cache is not None:
                     state.cache.memory.update(fresh)
+        if self.search_source is not None:
+            # Essays and pages (Pelican wrote them before this generator's turn) are indexed whole.
+            for lang in LANGUAGES:
+                for content in [*self.essays[lang], *self.pages_by_lang[lang]]:
+                    self.write_search_source(content.save_as)
         if state.history is not None:
             self.write(changes.CHANGES_CSV, changes.changes_csv(state.history.changes))
         self.write("feeds/data.atom.xml", feeds.data_feed(ds, state, self.catalogue))
@@ -153,6 +160,7 @@ class DataPagesGenerator(Generator):
                     f"{prefix}countries/{country.code}/index.html",
                     base,
                     path=f"countries/{country.code}/",
+                    search="search_country",
                     country=country,
                     neighbours=neighbours,
                     cells=cells[country.code],
@@ -258,6 +266,8 @@ class DataPagesGenerator(Generator):
                 path="glossary/",
                 terms=sorted(ds.glossary.terms, key=lambda term: term.term.get(lang).lower()),
             )
+            if self.search_source is not None:
+                self.write_search_source(f"{prefix}glossary/index.html")
             files = downloads.listing(ds)
             if self.state.history is not None:
                 files.append({"key": "downloads.changes_csv", "path": changes.CHANGES_CSV})
@@ -291,36 +301,48 @@ class DataPagesGenerator(Generator):
         path: str,
         cache_key: tuple[Any, ...] | None = None,
         lazy: dict[str, Any] | None = None,
+        search: str | None = None,
         **context: Any,
     ) -> None:
         """Render one page, or take it from the cache when ``cache_key`` (what it depends on) is unchanged.
 
         ``lazy`` maps context names to functions computed only when the page is
         actually rendered (a chart is not drawn for a page the cache already has).
+        ``search``: the template of what search indexes for this page, when the
+        build indexes (see ``write_search_source``).
         """
         cache = self.state.cache if self.state.cache is not None and self.state.cache.enabled else None
         key = cache.key("page", template, save_as, self.shared_key, cache_key) if cache and cache_key is not None else None
-        html = cache.get("page", key) if cache and key else None
-        if html is None:
+
+        def page_context(drawn: bool) -> dict[str, Any]:
             lang = base["lang"]
-            other = base["other_lang"]
-            page = {
+            return {
                 **base,
                 **context,
-                **{name: make() for name, make in (lazy or {}).items()},
+                **({name: make() for name, make in (lazy or {}).items()} if drawn else {}),
                 "page_path": path,
                 "page_url": lang_prefix(lang) + path,
-                "other_url": lang_prefix(other) + path,
+                "other_url": lang_prefix(base["other_lang"]) + path,
                 "SITEURL": self.settings.get("SITEURL", ""),
                 "SITENAME": self.settings.get("SITENAME", ""),
                 # Placeholders, filled in by write(): see pages/placeholders.py.
                 "dataset_version": VERSION_TOKEN,
                 "dataset_as_of": AS_OF_PLACEHOLDER,
             }
-            html = self.get_template(template).render(page)
+
+        html = cache.get("page", key) if cache and key else None
+        if html is None:
+            html = self.get_template(template).render(page_context(drawn=True))
             if cache and key:
                 cache.put("page", key, html)
         self.write(save_as, self.fill_placeholders(html))
+        if search and self.search_source is not None:
+            doc = cache.get("search", key) if cache and key else None
+            if doc is None:
+                doc = self.get_template(search).render(page_context(drawn=False))
+                if cache and key:
+                    cache.put("search", key, doc)
+            self.write_search_source(save_as, doc)
 
     #: Rows of a chart's data table shown on a page when the dataset is large.
     CHART_TABLE_ROWS = 60
@@ -358,28 +380,6 @@ class DataPagesGenerator(Generator):
         for lang in LANGUAGES:
             html = html.replace(as_of_text_token(lang), fmt.date(ds.as_of, lang))
         return html
-
-    def write(self, relative: str, text: str) -> None:
-        with self.open_text(relative) as f:
-            f.write(text)
-
-    @contextlib.contextmanager
-    def open_text(self, relative: str) -> Iterator[TextIO]:
-        """A file in the output folder, opened for writing as UTF-8 text."""
-        # Codes and slugs are checked against strict patterns on load; this is the
-        # last line of defence against a path that escapes the output folder. The
-        # output folder is new and holds no links, so checking the path's text is
-        # enough (and much cheaper than resolving thousands of paths on disk).
-        normal = posixpath.normpath(relative)
-        if relative.startswith("/") or normal == ".." or normal.startswith("../"):
-            raise ContentError([Problem(relative, None, None, "refusing to write outside the output folder")])
-        target = Path(self.output_path, normal)
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
-        with target.open("w", encoding="utf-8", newline="") as f:
-            yield f
-        self.written.append(relative)
 
     def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
         paths: list[tuple[str, dt.date | None]] = []
