@@ -26,6 +26,8 @@ SIZE_KEYS = (
     "search_s",
     "warm_s",
     "serve_rebuild_s",
+    "serve_reload_s",
+    "peak_with_search_mb",
     "peak_rss_mb",
     "floor_s",
     "vanilla_s",
@@ -66,6 +68,17 @@ def test_quick_run_writes_every_number(tmp_path: Path) -> None:
             assert isinstance(t["met"], bool) and t["shown"] != "n/a", t
     assert sum(t["value"] is not None for t in data["targets"]) >= 4, "the quick run measures the single-size targets"
     assert "| N | M |" in result.stdout and "| target |" in result.stdout
+
+    # bench/weight.py splits a built page into parts that add up to the whole page.
+    import weight
+
+    site = tmp_path / "work" / "out-6x3"
+    page = next(site.glob("countries/*/index.html"))
+    parts = dict(weight.split(page.read_text(encoding="utf-8")))
+    assert sum(parts.values()) == page.stat().st_size
+    assert parts["source lists"] > 0 and parts["head and navigation"] > 0
+    shown = subprocess.run([sys.executable, str(REPO / "bench" / "weight.py"), str(site)], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "| source lists |" in shown.stdout and "static/css/site.css" in shown.stdout
 
 
 def test_pool_comparison_runs_and_a_child_dies_with_its_parent(tmp_path: Path) -> None:

@@ -73,7 +73,11 @@ def test_every_edit_kind_reaches_every_page(project: Path, tmp_path: Path, group
         ("gb", "    gpus: 5448", "    gpus: 5449"),
         ("cn", "    params_total: 671B", "    params_total: 672B"),
         ("jp", "    date: 2023-11-07", "    date: 2023-11-08"),
-        ("de", "  id: infrastructure-led\n  label: {ko: 인프라 주도형, en: Infrastructure-led}", "  id: full-stack\n  label: {ko: 풀스택 선도국, en: Full-stack leader}"),
+        (
+            "de",
+            "  id: infrastructure-led\n  label: {ko: 인프라 주도형, en: Infrastructure-led}",
+            "  id: full-stack\n  label: {ko: 풀스택 선도국, en: Full-stack leader}",
+        ),
         ("sg", "  ko: 싱가포르", "  ko: 싱가포르(고침)"),
     ]
     for n, (code, old, new) in enumerate(edits):
