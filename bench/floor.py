@@ -212,7 +212,8 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             base,
             "timeline/",
             chart=chart_by_id["timeline"],
-            years=compare.events_by_year(fixed),
+            years=compare.events_by_year(fixed, compare.TIMELINE_LIST_LIMIT if paged else None),
+            events_total=compare.event_count(fixed),
         )
         page("essays", f"{prefix}essays/index.html", base, "essays/")
         page(

@@ -21,6 +21,7 @@ from sovereign_site.data.checks import CODE_HINTS
 from sovereign_site.pages.compare import REGION_PAGE_SIZE, Region, region_pages
 
 COUNT = 120  # plus the base country: 121, so five pages of 25, 25, 25, 25 and 21
+LISTED = 50  # events the timeline page lists (SOVEREIGN_TIMELINE_LIST_LIMIT; the default, TIMELINE_LIST_LIMIT, is larger)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     codes = sorted(c.alpha_2.lower() for c in pycountry.countries if c.alpha_2.lower() not in CODE_HINTS and c.alpha_2 != "KR")
     for code in codes[:COUNT]:
         (project / "content" / "countries" / f"{code}.yaml").write_text(base.replace("code: kr", f"code: {code}", 1), encoding="utf-8")
+    settings = project / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + f"\nSOVEREIGN_TIMELINE_LIST_LIMIT = {LISTED}\n", encoding="utf-8")
     out = root / "site"
     build(project, out, search=False, log=lambda message: None)
     return out
@@ -86,5 +89,26 @@ def test_dimension_tables_are_split_the_same_way(site: Path) -> None:
 
 
 def test_no_comparison_page_grows_with_the_dataset(site: Path) -> None:
-    for path in [*site.glob("compare/**/index.html"), *site.glob("en/compare/**/index.html")]:
+    pages = [
+        *site.glob("compare/**/index.html"),
+        *site.glob("en/compare/**/index.html"),
+        site / "timeline/index.html",
+        site / "en/timeline/index.html",
+    ]
+    for path in pages:
         assert path.stat().st_size < 300_000, f"{path.relative_to(site)} is {path.stat().st_size:,} bytes"
+
+
+def test_the_timeline_page_lists_the_latest_events_and_says_how_many_there_are(site: Path) -> None:
+    """Past the grouping threshold the year-by-year list keeps the latest events; each country page keeps all of its own."""
+    html = (site / "timeline/index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<ol class="year-events">(.*?)</ol>', html, re.S)
+    dates = re.findall(r'<li><time datetime="([0-9-]+)"', "".join(listed))
+    assert len(dates) == LISTED
+    assert dates == sorted(dates, reverse=True)
+    own = (site / "countries/kr/index.html").read_text(encoding="utf-8").split('<ol class="milestones">')[1].split("</ol>")[0]
+    total = (COUNT + 1) * own.count('<li id="item-kr-')
+    assert total > LISTED
+    assert f"전체 {total}건 가운데 가장 최근 {LISTED}건" in html
+    english = (site / "en/timeline/index.html").read_text(encoding="utf-8")
+    assert f"The latest {LISTED} of {total} " in english

@@ -155,7 +155,8 @@ def test_pages_come_first_and_search_follows_in_the_background(search_server, tm
     # The new pages were served while search was stale: the log says the index followed them.
     text = log.read_text()
     assert text.index("Built ", text.index("changed: kr.yaml")) < text.rindex("search index updated")
-    # The fresh index knows the new name.
+    # The search source each rebuild collected beside the site was removed once indexed; no index folder is left behind.
+    _wait(lambda: not list(tmp_path.glob(".out.tmp-*")), timeout=20)
     meta = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert meta["languages"]["ko"]["page_count"] >= 1
 

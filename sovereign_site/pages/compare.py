@@ -163,15 +163,25 @@ def cited_sources(country: Country, dimension: Dimension) -> set[str]:
     return {sid for item in items for sid in item.sources}
 
 
-def events_by_year(countries: list[Country]) -> list[tuple[str, list[tuple[str, Country, Any]]]]:
-    """Every timeline event of ``countries``, grouped by year, the latest year and event first.
+#: Events the timeline page lists when countries are grouped by region (a large dataset):
+#: the latest ones. Every event stays on its country's page.
+TIMELINE_LIST_LIMIT = 200
+
+
+def events_by_year(countries: list[Country], limit: int | None = None) -> list[tuple[str, list[tuple[str, Country, Any]]]]:
+    """Every timeline event of ``countries`` (or the latest ``limit``), grouped by year, the latest year and event first.
 
     The timeline page lists them so that a phone, where a time axis has no room,
-    still shows every event with its label (and a search finds them).
+    still shows every event with its label. ``limit`` keeps the page from growing
+    with the number of countries (a thousand countries' events would be megabytes).
     """
     events = [(str(m.date), c, m) for c in countries if isinstance(c.timeline, list) for m in c.timeline]
     events.sort(key=lambda e: (e[0], e[1].code), reverse=True)
     years: dict[str, list[tuple[str, Country, Any]]] = {}
-    for event in events:
+    for event in events[:limit]:
         years.setdefault(event[0][:4], []).append(event)
     return list(years.items())
+
+
+def event_count(countries: list[Country]) -> int:
+    return sum(len(c.timeline) for c in countries if isinstance(c.timeline, list))

@@ -254,7 +254,10 @@ class DataPagesGenerator(OutputWriter, Generator):
                 base,
                 path="timeline/",
                 chart=chart_by_id["timeline"],
-                years=compare.events_by_year(fixed),
+                years=compare.events_by_year(
+                    fixed, self.settings.get("SOVEREIGN_TIMELINE_LIST_LIMIT", compare.TIMELINE_LIST_LIMIT) if paged else None
+                ),
+                events_total=compare.event_count(fixed),
             )
 
             # Reading and reuse
