@@ -44,26 +44,38 @@ _CROSS_COUNTRY: tuple[tuple[Callable[[Dataset, str], Chart], tuple[str, ...]], .
 )
 
 
-def all_charts(ds: Dataset, lang: str, memo: dict[str, Any] | None = None) -> list[Chart]:
+def all_charts(ds: Dataset, lang: str, memo: dict[str, Any] | None = None, drawn: dict[str, Chart] | None = None) -> list[Chart]:
     """The five cross-country charts, in the order the comparison page shows them.
 
     ``memo`` (``serve``'s memory, kept between rebuilds): a chart is drawn again
     only when something it reads changed. After an edit to one country's
     compute table, say, only the compute chart is redrawn (and every chart,
-    if the edit moved a country's palette slot).
+    if the edit moved a country's palette slot). ``drawn`` collects the charts
+    drawn anew, for a forked child to hand back (see ``adopt``).
     """
-    drawn = []
+    result = []
     for make, reads in _CROSS_COUNTRY:
         if memo is None:
-            drawn.append(make(ds, lang))
+            result.append(make(ds, lang))
             continue
         name = f"chart/{make.__name__}/{lang}"
-        inputs = (list(ds.countries), dict(_style_index(ds)), ds.as_of, ds.fx, ds.dimensions)
         before = memo.get(name)
-        if before is None or not _same_inputs(before[0], inputs, reads):
-            before = memo[name] = (inputs, make(ds, lang))
-        drawn.append(before[1])
-    return drawn
+        if before is None or not _same_inputs(before[0], _inputs(ds), reads):
+            before = memo[name] = (_inputs(ds), make(ds, lang))
+            if drawn is not None:
+                drawn[name] = before[1]
+        result.append(before[1])
+    return result
+
+
+def adopt(memo: dict[str, Any], ds: Dataset, drawn: dict[str, Chart]) -> None:
+    """Remember charts a forked child drew for ``ds``, as if drawn here (the child's memory ends with it)."""
+    for name, chart in drawn.items():
+        memo[name] = (_inputs(ds), chart)
+
+
+def _inputs(ds: Dataset) -> tuple[Any, ...]:
+    return (list(ds.countries), dict(_style_index(ds)), ds.as_of, ds.fx, ds.dimensions)
 
 
 def _same_inputs(old: tuple[Any, ...], new: tuple[Any, ...], reads: tuple[str, ...]) -> bool:

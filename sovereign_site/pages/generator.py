@@ -56,6 +56,7 @@ class DataPagesGenerator(OutputWriter, Generator):
         ds = self.state.dataset
         cache = self.state.cache
         self.chart_memo = cache.memory if cache is not None and cache.enabled and cache.keep_in_memory else None
+        self.charts_drawn: dict[str, charts.Chart] | None = None  # in a forked child: the charts it drew anew
         # Where the build collects what search indexes (None: no search index this build).
         source = self.settings.get("SOVEREIGN_SEARCH_SOURCE")
         self.search_source = Path(source) if source else None
@@ -71,21 +72,18 @@ class DataPagesGenerator(OutputWriter, Generator):
         # meanwhile (see parallel.py), and the downloads are split between the two.
         first, *others = LANGUAGES
         fork = others and parallel.workers(self.settings.get("SOVEREIGN_WORKERS")) > 1
-        # ``serve`` keeps the cross-country charts between rebuilds. Drawn (or found) here, before the
-        # fork, a forked child finds its language's charts in the memory it inherits.
-        if self.chart_memo is not None:
-            for lang in LANGUAGES:
-                charts.all_charts(ds, lang, self.chart_memo)
         with parallel.Child(lambda: self.render_in_child(others)) if fork else contextlib.nullcontext() as child:
             self.render_languages([first] if child else LANGUAGES)
             downloads.write_json(ds, self.open_text, self.remember)
             if not child:
                 downloads.write_csv_and_schema(ds, self.open_text, self.remember)
             else:
-                written, fresh = child.result()
+                written, fresh, drawn = child.result()
                 self.written += written
                 if state.cache is not None:
                     state.cache.memory.update(fresh)
+                if self.chart_memo is not None:
+                    charts.adopt(self.chart_memo, ds, drawn)
         if self.search_source is not None:
             # Essays and pages (Pelican wrote them before this generator's turn) are indexed whole.
             for lang in LANGUAGES:
@@ -102,15 +100,17 @@ class DataPagesGenerator(OutputWriter, Generator):
         state.stats["data_pages"] = len([p for p in self.written if p.endswith(".html")])
         state.stats["written"] = self.written
 
-    def render_in_child(self, langs: typing.Sequence[str]) -> tuple[list[str], dict[str, Any]]:
-        """What a forked child does: render, write its share of the downloads, and hand back what ``serve`` keeps in memory."""
+    def render_in_child(self, langs: typing.Sequence[str]) -> tuple[list[str], dict[str, Any], dict[str, charts.Chart]]:
+        """What a forked child does: render, write its share of the downloads, and hand back what ``serve``
+        keeps in memory (the cache entries it added, the cross-country charts it drew anew)."""
         cache = self.state.cache
         if cache is not None:
             cache.fresh = {}
+        self.charts_drawn = {}
         before = len(self.written)
         self.render_languages(langs)
         downloads.write_csv_and_schema(self.state.dataset, self.open_text, self.remember)
-        return self.written[before:], (cache.fresh or {}) if cache is not None else {}
+        return self.written[before:], (cache.fresh or {}) if cache is not None else {}, self.charts_drawn
 
     def render_languages(self, langs: typing.Sequence[str]) -> list[str]:
         """Every data page in these languages; returns the paths written."""
@@ -140,7 +140,8 @@ class DataPagesGenerator(OutputWriter, Generator):
             paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
             pages = compare.region_pages(regions, t) if paged else []
             base.update(paged=paged, regions=regions, region_pages=pages, region=None)
-            chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in charts.all_charts(ds, lang, self.chart_memo)}
+            drawn = charts.all_charts(ds, lang, self.chart_memo, self.charts_drawn)
+            chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in drawn}
 
             # Home, the country list and one profile per country
             self.render("home", f"{prefix}index.html", base, path="", charts=chart_by_id, cells=cells)
