@@ -47,6 +47,7 @@ from sovereign_site.pages import changes, compare, downloads  # noqa: E402
 from sovereign_site.pages import indicators as indicator_views  # noqa: E402
 from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402
 from sovereign_site.pages.templating import install, lang_prefix  # noqa: E402
+from sovereign_site.pages.writing import page_weight  # noqa: E402
 from sovereign_site.prose import pipeline as md  # noqa: E402
 from sovereign_site.prose.datatext import resolve_dataset  # noqa: E402
 
@@ -120,21 +121,30 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
         target.write_text(html, encoding="utf-8")
         written += 1
 
+    budget = 100 * 1024  # as DataPagesGenerator.page_budget
+
+    def weight(template: str, base: dict[str, Any], path: str, **extra: Any) -> int:
+        lang, other = base["lang"], base["other_lang"]
+        context = {**base, **extra, "page_path": path, "page_url": lang_prefix(lang) + path, "other_url": lang_prefix(other) + path}
+        html = env.get_template(f"{template}.html").render({**context, "SITEURL": "", "SITENAME": "", "build_date": ds.as_of})
+        return page_weight(html, theme / "static")
+
     def page(template: str, save_as: str, base: dict[str, Any], path: str, **extra: Any) -> None:
         lang, other = base["lang"], base["other_lang"]
         context = {**base, **extra, "page_path": path, "page_url": lang_prefix(lang) + path, "other_url": lang_prefix(other) + path}
         render(template, save_as, {**context, "SITEURL": "", "SITENAME": "", "build_date": ds.as_of})
 
-    country_source = (theme / "country.html").read_text(encoding="utf-8")
     order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
-    for lang in LANGUAGES:
+    languages: dict[str, SimpleNamespace] = {}
+
+    def language(lang: str) -> SimpleNamespace:  # as pages/languages.py: made once per language
+        if lang in languages:
+            return languages[lang]
         t = catalogue.translator(lang)
-        prefix = lang_prefix(lang)
         fixed = fmt.country_order(ds.countries, lang)
         base: dict[str, Any] = {"lang": lang, "other_lang": "en" if lang == "ko" else "ko", "essays": essays[lang], "countries": fixed,
                                 "dimensions": ds.dimensions, "settings_group_threshold": threshold}  # fmt: skip
         cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
-        ordered, views = indicator_views.views_for(ds, lang, t, prefix)
         chart_by_id = {c.id: c for c in charts.all_charts(ds, lang)}
         by_region: dict[str, list[Any]] = {}
         for country in fixed:
@@ -145,21 +155,66 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             chart_by_id = {k: bounded(c, catalogue, lang) for k, c in chart_by_id.items()}
         region_pages = compare.region_pages(regions, t) if paged else []
         base.update(paged=paged, regions=regions, region_pages=region_pages, region=None)
+        languages[lang] = SimpleNamespace(t=t, fixed=fixed, base=base, cells=cells, charts=chart_by_id, by_region=by_region,
+                                          regions=regions, paged=paged, region_pages=region_pages)  # fmt: skip
+        return languages[lang]
+
+    def dimension_extra(lang: str, dimension: Any) -> dict[str, Any]:
+        one = language(lang)
+        return {"dimension": dimension, "cells": one.cells, "usd": lambda item: compare.usd_of(ds, item),
+                "rows": compare.table_rows(one.fixed, dimension)}  # fmt: skip
+
+    def fit(lang: str, dimension: Any) -> int | None:  # as ComparisonPages.fit
+        one = language(lang)
+        base, extra = {**one.base, "cells": one.cells}, dimension_extra(lang, dimension)
+        template, path = f"dimensions/{dimension.kind}", f"compare/{dimension.id}/"
+        if not one.paged:
+            whole = weight(template, base, path, chart=one.charts.get(dimension.kind), split=False, **extra) <= budget
+            return None if whole else compare.REGION_PAGE_SIZE
+        size = compare.REGION_PAGE_SIZE
+        while size > 1:
+            trial_pages = compare.region_pages(one.regions, one.t, size)
+            top = max(trial_pages, key=lambda r: compare.table_rows(r.members, dimension))
+            trial = dict(chart=None, region=top, split=True, region_pages=trial_pages, **extra)
+            if weight(template, {**base, "countries": top.members}, f"{path}{top.id}/", **trial) <= budget:
+                break
+            size //= 2
+        return size
+
+    layouts: dict[str, int | None] = {}
+
+    def layout(dimension: Any) -> int | None:  # as ComparisonPages.layout: every language gets the same pages
+        if dimension.id not in layouts:
+            sizes = [size for size in (fit(lang, dimension) for lang in LANGUAGES) if size is not None]
+            layouts[dimension.id] = min(sizes) if sizes else None
+        return layouts[dimension.id]
+
+    for lang in LANGUAGES:
+        one = language(lang)
+        t, prefix, fixed, base, cells, chart_by_id = one.t, lang_prefix(lang), one.fixed, one.base, one.cells, one.charts
+        by_region, regions, paged, region_pages = one.by_region, one.regions, one.paged, one.region_pages
+        ordered, views = indicator_views.views_for(ds, lang, t, prefix)
 
         page("home", f"{prefix}index.html", base, "", charts=chart_by_id, cells=cells)
         page("countries", f"{prefix}countries/index.html", base, "countries/", cells=cells)
         for country in ds.countries:
             neighbours = [c for c in (by_region[country.region] if paged else fixed) if c.code != country.code]
-            timeline: dict[str, Any] = {"lazy": {"timeline": lambda c=country, lang=lang: charts.timeline_chart(ds, lang, [c])}}
-            if "lazy" not in country_source:  # the template still takes the chart itself
-                timeline = {"timeline": charts.timeline_chart(ds, lang, [country])}
             layers = [ds.by_code[code] for code in country.member_of if code in ds.by_code]
             members = [c for c in fixed if country.code in c.member_of] if country.layer == "supranational" else []
-            item_changes, removed_items = changes.for_country(history, country.code, changes.present_ids(country))
-            page("country", f"{prefix}countries/{country.code}/index.html", base, f"countries/{country.code}/", country=country, neighbours=neighbours,
+            item_changes, _ = changes.for_country(history, country.code, changes.present_ids(country))
+            path = f"countries/{country.code}/"
+            page("country", f"{prefix}{path}index.html", base, path, country=country, neighbours=neighbours,
                  cells=cells[country.code], usd=lambda item: compare.usd_of(ds, item), layers=layers, members=members,
-                 item_changes=item_changes, removed_items=removed_items,
-                 essays_about=[e for e in essays[lang] if country.code in e.countries], **timeline)  # fmt: skip
+                 item_changes=item_changes, essays_about=[e for e in essays[lang] if country.code in e.countries])  # fmt: skip
+            # As pages/profiles.py: the timeline, sources and history pages beside the profile.
+            page("country_timeline", f"{prefix}{path}timeline/index.html", base, f"{path}timeline/", country=country,
+                 timeline=charts.timeline_chart(ds, lang, [country]), item_changes=item_changes)  # fmt: skip
+            page("country_sources", f"{prefix}{path}sources/index.html", base, f"{path}sources/", country=country)
+            headings = {d.kind if d.kind != "facts" else f"facts.{d.id}": d.label.get(lang) for d in ds.dimensions}
+            headings["timeline"] = t("country.timeline")
+            groups = changes.history_groups(item_changes, country, headings, t("changes.removed_items"))
+            page("country_history", f"{prefix}{path}history/index.html", base, f"{path}history/", country=country, history=history,
+                 csv_path=changes.CHANGES_CSV, groups=groups, shown=changes.ITEM_HISTORY_SHOWN, commits=changes.commits_of(groups))  # fmt: skip
 
         page(
             "compare",
@@ -188,33 +243,43 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
                 region=region,
             )
         for dimension in ds.dimensions:
-            extra = {
-                "dimension": dimension,
-                "cells": cells,
-                "cited": getattr(compare, "cited_sources", None),
-                "usd": lambda item: compare.usd_of(ds, item),
-            }
+            # As pages/comparisons.py: the whole table, or pages by region of the size ``layout`` chose.
+            extra = dimension_extra(lang, dimension)
+            dbase = {**base, "cells": cells}
             template, path = f"dimensions/{dimension.kind}", f"compare/{dimension.id}/"
-            page(template, f"{prefix}{path}index.html", base, path, chart=chart_by_id.get(dimension.kind), **extra)
-            for region in region_pages:
-                page(
-                    template,
-                    f"{prefix}{path}{region.id}/index.html",
-                    {**base, "countries": region.members},
-                    f"{path}{region.id}/",
-                    chart=None,
-                    region=region,
-                    **extra,
-                )
+            chart = chart_by_id.get(dimension.kind)
+            size = layout(dimension)
+            if size is None:
+                page(template, f"{prefix}{path}index.html", dbase, path, chart=chart, split=False, **extra)
+                continue
+            dimension_pages = compare.region_pages(regions, t, size)
+            extra.update(split=True, region_pages=dimension_pages)
+            page(template, f"{prefix}{path}index.html", dbase, path, chart=chart, **extra)
+            for region in dimension_pages:
+                page(template, f"{prefix}{path}{region.id}/index.html", {**dbase, "countries": region.members}, f"{path}{region.id}/",
+                     chart=None, region=region, **extra)  # fmt: skip
+        year_pages = [] if paged else compare.event_years(fixed)
         page(
             "timeline",
             f"{prefix}timeline/index.html",
             base,
             "timeline/",
             chart=chart_by_id["timeline"],
-            years=compare.events_by_year(fixed, compare.TIMELINE_LIST_LIMIT if paged else None),
+            years=compare.events_by_year(fixed, compare.TIMELINE_LIST_LIMIT),
             events_total=compare.event_count(fixed),
+            year_pages=year_pages,
         )
+        by_year = dict(compare.events_by_year(fixed)) if year_pages else {}
+        for year in year_pages:
+            page(
+                "timeline_year",
+                f"{prefix}timeline/{year}/index.html",
+                base,
+                f"timeline/{year}/",
+                year=year,
+                events=by_year[year],
+                year_pages=year_pages,
+            )
         page("essays", f"{prefix}essays/index.html", base, "essays/")
         page(
             "glossary",

@@ -1,7 +1,8 @@
 """Where a page's bytes go: a built page split into the parts a reader sees, to find markup worth dropping.
 
 ``python bench/weight.py SITE [PAGE ...]`` reads built pages (default: the
-heaviest country page and comparison page of ``SITE``) and prints, per page,
+heaviest country profile, sources page, history page, comparison page and
+comparison page by region of ``SITE``) and prints, per page,
 the bytes of each part: the head and navigation, change histories, source
 lists, charts (the desktop and the phone drawing apart), the tables they
 duplicate, item notes, and the rest; plus the stylesheets and scripts the
@@ -70,11 +71,17 @@ def heaviest(site: Path, pattern: str) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path)
-    parser.add_argument("pages", nargs="*", help="pages relative to SITE (default: the heaviest country and comparison pages)")
+    parser.add_argument("pages", nargs="*", help="pages relative to SITE (default: the heaviest of each kind below)")
     args = parser.parse_args(argv)
-    pages = [args.site / p for p in args.pages] or [
-        p for p in (heaviest(args.site, "countries/*/index.html"), heaviest(args.site, "compare/*/index.html")) if p
-    ]
+    # A country's profile, sources and history pages, and a comparison page or one region's part of it.
+    kinds = (
+        "countries/*/index.html",
+        "countries/*/sources/index.html",
+        "countries/*/history/index.html",
+        "compare/*/index.html",
+        "compare/*/*/index.html",
+    )
+    pages = [args.site / p for p in args.pages] or [p for p in (heaviest(args.site, kind) for kind in kinds) if p]
     print("\n\n".join(report(args.site, p) for p in pages))
     return 0
 

@@ -121,10 +121,15 @@ def build(
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     # Weighed here, not in every build: `serve` rebuilds would pay for it unseen.
-    largest = page_weights(result.output)[:3]
-    if largest:
-        heaviest = ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in largest)
+    weights = page_weights(result.output)
+    if weights:
+        heaviest = ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in weights[:3])
         click.echo(f"Largest pages (HTML+CSS+JS): {heaviest}", err=True)
+    # Comparison tables split themselves to stay within the budget; a profile or essay that outgrows it is named here.
+    over = [f"{name} ({size / 1024:.0f} KB)" for name, size in weights if size > result.page_budget]
+    if over:
+        shown = ", ".join(over[:5]) + (f" and {len(over) - 5} more" if len(over) > 5 else "")
+        click.echo(f"warning: {len(over)} pages weigh more than the {result.page_budget // 1024} KB page budget: {shown}", err=True)
     click.echo(result.summary())
 
 

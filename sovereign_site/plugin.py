@@ -86,8 +86,16 @@ def on_get_generators(pelican: Any) -> Any:
     return DataPagesGenerator
 
 
+def on_finalized(pelican: Any) -> None:
+    from .pages.writing import minify_assets
+
+    # After every generator has written: the theme's CSS and JS as copied into this build's output.
+    minify_assets(Path(pelican.output_path) / pelican.settings.get("THEME_STATIC_DIR", "theme"))
+
+
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(on_readers_init)
     signals.generator_init.connect(on_generator_init)
     signals.get_generators.connect(on_get_generators)
+    signals.finalized.connect(on_finalized)

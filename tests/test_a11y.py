@@ -151,7 +151,7 @@ def test_phone_layout_has_no_horizontal_overflow(phone, site_url: str, prefix: s
 
 
 def test_wide_tables_scroll_inside_their_own_box(phone, site_url: str) -> None:
-    for path in ("compare/", "countries/kr/", "compare/funding/"):
+    for path in ("compare/", "countries/kr/", "compare/funding/europe/"):
         phone.goto(f"{site_url}/{path}")
         boxes = phone.evaluate(
             """() => Array.from(document.querySelectorAll('main .table-scroll')).filter(b => b.offsetParent).map(b => ({

@@ -73,7 +73,7 @@ def test_quick_run_writes_every_number(tmp_path: Path) -> None:
     import weight
 
     site = tmp_path / "work" / "out-6x3"
-    page = next(site.glob("countries/*/index.html"))
+    page = next(site.glob("countries/*/sources/index.html"))
     parts = dict(weight.split(page.read_text(encoding="utf-8")))
     assert sum(parts.values()) == page.stat().st_size
     assert parts["source lists"] > 0 and parts["head and navigation"] > 0
@@ -131,7 +131,12 @@ def test_sixty_countries_build_strictly_and_all_are_compared(tmp_path: Path) -> 
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "warning" not in result.stderr
+    # Nothing warns but the page budget, and only for two chart pages: at sixty countries the compute
+    # chart and the timeline's axis outgrow it by themselves (every table splits to fit).
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert all("page budget" in line for line in warnings), warnings
+    named = re.findall(r"(\S+/index\.html) \(", " ".join(warnings))
+    assert all(re.fullmatch(r"(en/)?(compare/compute|timeline)/index\.html", name) for name in named), named
     assert "60 countries, 3 essays" in result.stdout
     codes = synth.codes()[:60]
     for prefix in ("", "en/"):

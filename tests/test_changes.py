@@ -102,28 +102,53 @@ def read(site: Path, path: str) -> str:
     return (site / path).read_text(encoding="utf-8")
 
 
-def test_the_country_page_shows_each_items_history_collapsed(site: Path) -> None:
-    ko = read(site, "countries/kr/index.html")
-    budget = item(ko, "item-kr-gpu-budget")
+def entry(page: str, anchor: str) -> str:
+    """One item's entry on a country's history page, by its id."""
+    match = re.search(rf'<li id="{anchor}">(.*?)</details></li>', page, re.S)
+    assert match, anchor
+    return match.group(1)
+
+
+def test_the_history_page_shows_every_items_changes(site: Path) -> None:
+    ko = read(site, "countries/kr/history/index.html")
+    budget = entry(ko, "item-kr-gpu-budget")
     # Added in the first commit, its amount changed in the second; the moved line is no change.
-    assert '<details class="item-history"><summary>변경 이력 2건</summary>' in budget
+    assert "<summary>변경 이력 2건</summary>" in budget and 'href="/countries/kr/#item-kr-gpu-budget"' in budget
     assert '1조 4,600억 원</span> → <span class="new">2조 1,000억 원' in budget
-    assert "“Budget revised &lt;b&gt;upward&lt;/b&gt;”" in budget and "<b>upward" not in ko
-    assert '<time datetime="2026-02-03">2026년 2월 3일</time>' in budget  # the commit's date, in its own time zone
-    assert '범위: <span class="old">하한(이상)</span> → <span class="new">근사치</span>' in item(ko, "item-kr-gpu-state-target")
-    assert '출처: <span class="new">+src-law</span>' in item(ko, "item-kr-exaone")
-    added = item(ko, "item-kr-act-passed")
+    # The change's date (the commit's, in its own time zone) links to the commit, whose subject is written once.
+    link = re.search(r'<a class="ch-commit" href="#commit-([0-9a-f]{12})"><time datetime="2026-02-03">2026년 2월 3일</time></a>', budget)
+    assert link, budget
+    commits = ko[ko.index('id="commits"') :]
+    assert f'<li id="commit-{link.group(1)}"><time datetime="2026-02-03">' in commits
+    assert "“Budget revised &lt;b&gt;upward&lt;/b&gt;”" in commits and "<b>upward" not in ko
+    assert ko.count("Budget revised") == 1, "a commit's subject is written once, however many items it changed"
+    assert '범위: <span class="old">하한(이상)</span> → <span class="new">근사치</span>' in entry(ko, "item-kr-gpu-state-target")
+    assert '출처: <span class="new">+src-law</span>' in entry(ko, "item-kr-exaone")
+    added = entry(ko, "item-kr-act-passed")
     assert "<summary>변경 이력 1건</summary>" in added and 'class="ch-added">추가' in added
-    # The removed item keeps its anchor and history in a section of its own, with its last value.
-    removed = ko[ko.index('id="removed-items"') :]
-    assert 'id="item-kr-ai-workforce"' in removed and "삭제" in removed and "6만 명" in removed
+    assert 'href="/countries/kr/timeline/#item-kr-act-passed"' in added  # a timeline event links to the timeline page
+    # The removed item keeps its anchor and history, last, with its last value and no link to a page it left.
+    removed = entry(ko, "item-kr-ai-workforce")
+    assert "삭제" in removed and "6만 명" in removed and "href=" not in removed.split("<details", 1)[0]
+    assert ko.index("삭제된 항목") > ko.index('id="item-kr-gpu-budget"')
     # An item whose only change is its first appearance says so, without repeating its values.
-    assert "<summary>변경 이력 1건</summary>" in item(ko, "item-kr-ai-basic-act")
+    assert "<summary>변경 이력 1건</summary>" in entry(ko, "item-kr-ai-basic-act")
     assert ko.count('class="item-history"') == 9  # eight items now, one removed
-    en = read(site, "en/countries/kr/index.html")
-    assert "<summary>2 changes</summary>" in item(en, "item-kr-gpu-budget")
+    en = read(site, "en/countries/kr/history/index.html")
+    assert "<summary>2 changes</summary>" in entry(en, "item-kr-gpu-budget")
     assert '₩1.46 trillion</span> → <span class="new">₩2.1 trillion' in en
     assert 'Bound: <span class="old">more than</span> → <span class="new">approximately</span>' in en
+
+
+def test_the_profile_links_an_item_to_its_history_once_it_has_changed(site: Path) -> None:
+    ko = read(site, "countries/kr/index.html")
+    assert 'class="item-history"' not in ko and "Budget revised" not in ko, "histories live on the history page"
+    assert '<a class="history-link" href="history/#item-kr-gpu-budget">변경 이력 2건</a>' in item(ko, "item-kr-gpu-budget")
+    assert 'href="history/#item-kr-exaone"' in item(ko, "item-kr-exaone")  # a source added is a change
+    # Added and never changed since: nothing to see beyond the history page itself.
+    assert "history-link" not in item(ko, "item-kr-ai-basic-act")
+    assert '<a href="history/">변경 이력</a>' in ko  # the country's page tabs
+    assert "history-link" not in item(read(site, "countries/kr/timeline/index.html"), "item-kr-act-passed")
 
 
 def test_histories_are_not_searched(site: Path) -> None:
@@ -146,7 +171,7 @@ def test_the_changes_page_lists_the_latest_changes_newest_first(site: Path) -> N
         assert entries == sorted(entries, reverse=True) and len(entries) == 13  # 8 added, 3 changed, 1 added, 1 removed
         assert entries[0] == "2026-03-04"  # the title edit of April changed no item
         prefix = "/en" if path.startswith("en/") else ""
-        assert f'href="{prefix}/countries/kr/#item-kr-gpu-budget"' in page
+        assert f'href="{prefix}/countries/kr/history/#item-kr-gpu-budget"' in page
         assert "Source title as published" not in page
         assert 'href="/data/changes.csv"' in page
     assert 'href="/changes/">변경 기록</a>' in read(site, "index.html")  # the footer links it
@@ -190,7 +215,7 @@ def test_the_data_feed_has_one_entry_per_change_saying_what_changed(site: Path) 
     assert "Budget revised &lt;b&gt;upward&lt;/b&gt;" in summary
     assert budget.findtext(f"{ATOM}updated") == "2026-02-03T01:00:00+00:00"
     link = budget.find(f"{ATOM}link")
-    assert link is not None and link.get("href") == "https://example.org/countries/kr/#item-kr-gpu-budget"
+    assert link is not None and link.get("href") == "https://example.org/countries/kr/history/#item-kr-gpu-budget"
 
 
 def test_two_builds_are_identical_and_the_second_reads_the_cache(tmp_path: Path) -> None:
@@ -241,7 +266,8 @@ def test_without_git_the_history_is_absent_with_a_note(tmp_path: Path) -> None:
         assert "This site was built without its git history" in read(out, "en/changes/index.html")
         assert not (out / "data" / "changes.csv").exists()
         assert "changes.csv" not in read(out, "downloads/index.html")
-        assert "item-history" not in read(out, "countries/kr/index.html")
+        assert "history-link" not in read(out, "countries/kr/index.html")
+        assert "git 기록 없이" in read(out, "countries/kr/history/index.html")
         # The feed falls back to one entry per country, dated by its as_of.
         feed = ET.fromstring(read(out, "feeds/data.atom.xml"))
         assert [e.findtext(f"{ATOM}updated") for e in feed.findall(f"{ATOM}entry")] == ["2026-01-15T00:00:00+00:00"]

@@ -77,7 +77,7 @@ def test_without_javascript_the_full_matrix_shows(browser, site_url: str) -> Non
 
 
 def test_tables_sort_by_column(page, site_url: str) -> None:
-    page.goto(site_url + "/compare/funding/")
+    page.goto(site_url + "/compare/funding/europe/")
     table = page.locator("table.data").first
     header = table.locator("thead th").nth(2).locator("button")  # the amount column
     header.click()

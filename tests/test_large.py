@@ -100,13 +100,14 @@ def test_no_comparison_page_grows_with_the_dataset(site: Path) -> None:
 
 
 def test_the_timeline_page_lists_the_latest_events_and_says_how_many_there_are(site: Path) -> None:
-    """Past the grouping threshold the year-by-year list keeps the latest events; each country page keeps all of its own."""
+    """The year-by-year list keeps the latest events (past the grouping threshold, with no page per year); each
+    country's timeline page keeps all of its own."""
     html = (site / "timeline/index.html").read_text(encoding="utf-8")
     listed = re.findall(r'<ol class="year-events">(.*?)</ol>', html, re.S)
     dates = re.findall(r'<li><time datetime="([0-9-]+)"', "".join(listed))
     assert len(dates) == LISTED
     assert dates == sorted(dates, reverse=True)
-    own = (site / "countries/kr/index.html").read_text(encoding="utf-8").split('<ol class="milestones">')[1].split("</ol>")[0]
+    own = (site / "countries/kr/timeline/index.html").read_text(encoding="utf-8").split('<ol class="milestones">')[1].split("</ol>")[0]
     total = (COUNT + 1) * own.count('<li id="item-kr-')
     assert total > LISTED
     assert f"전체 {total}건 가운데 가장 최근 {LISTED}건" in html

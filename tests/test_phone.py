@@ -81,20 +81,33 @@ def test_the_archetype_map_names_every_country_on_a_phone(phone, site_url: str) 
 @pytest.mark.parametrize("prefix", ["", "en/"])
 def test_the_timeline_is_a_list_of_every_event_on_a_phone(phone, site_url: str, prefix: str) -> None:
     ds = load_dataset(REPO / "content")
-    events = [(c.code, m.id) for c in ds.countries if isinstance(c.timeline, list) for m in c.timeline]
+    events = [(str(m.date), c.code, m.id) for c in ds.countries if isinstance(c.timeline, list) for m in c.timeline]
     phone.goto(f"{site_url}/{prefix}timeline/")
     assert not phone.locator("#chart-timeline .chart-frame").is_visible()  # no time axis squeezed into 360 px
     items = phone.locator(".year-events li")
-    assert items.count() == len(events)
-    links = {re.sub(r".*#item-", "", h) for h in items.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")}
-    assert links == {f"{code}-{mid}" for code, mid in events}
-    # Newest first, each under its year's heading, every one with its label.
+
+    def listed() -> set[str]:
+        hrefs = items.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        return {re.sub(r".*#item-", "", h) for h in hrefs}
+
+    # The latest events under the axis, newest first, each under its year's heading, every one with its label.
+    latest = sorted(events, reverse=True)[: items.count()]
+    assert 0 < items.count() < len(events)
+    assert listed() == {f"{code}-{mid}" for _, code, mid in latest}
     years = phone.locator(".by-year h3").all_text_contents()
     assert years == sorted(years, reverse=True)
     assert all(t.strip() for t in phone.locator(".year-events .event").all_text_contents())
     screenshot(phone, f"phone-timeline-{prefix.strip('/') or 'ko'}")
-    # A country page keeps its own list and hides its axis too.
-    phone.goto(f"{site_url}/{prefix}countries/kr/")
+    # Every event, labelled, on its year's page, reached from the list of years.
+    seen: set[str] = set()
+    for year in phone.locator(".year-links a").all_text_contents():
+        phone.goto(f"{site_url}/{prefix}timeline/{year}/")
+        assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert all(t.strip() for t in phone.locator(".year-events .event").all_text_contents())
+        seen |= listed()
+    assert seen == {f"{code}-{mid}" for _, code, mid in events}
+    # A country's timeline page keeps its own list and hides its axis too.
+    phone.goto(f"{site_url}/{prefix}countries/kr/timeline/")
     assert not phone.locator("figure.phone-list .chart-frame").first.is_visible()
     assert phone.locator("ol.milestones > li").count() == len(ds.by_code["kr"].timeline)
 

@@ -2,7 +2,7 @@
 
 * the Nu HTML Checker (vnu) finds no error on any page;
 * no internal link, asset or ``#fragment`` is broken, and the sitemap lists real files;
-* no page weighs more than 100 KB with the CSS and JS it loads;
+* no page weighs more than 100 KB with the CSS and JS it loads, uncompressed;
 * every page carries its canonical URL, OpenGraph and Twitter tags, a favicon,
   the dataset version and as-of date; essays and the downloads page carry JSON-LD;
 * sitemap, robots.txt and the Atom feeds are well-formed XML with the right namespaces;
@@ -16,7 +16,6 @@ All of it reads the ``built_site`` fixture (the shipped content, built once with
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import os
 import re
@@ -25,7 +24,6 @@ import struct
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -34,11 +32,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from conftest import REPO, SITE_URL
 
-#: A page's weight is what a reader's browser downloads: HTML, CSS and JS as a host sends them,
-#: gzip-compressed (every common static host does; level 6, the usual default). The raw bytes
-#: get a ceiling of their own, so a page cannot grow without bound behind good compression.
-BUDGET = 100 * 1024  # transfer bytes of HTML + CSS + JS per page
-RAW_CEILING = 400 * 1024  # raw bytes of HTML + CSS + JS per page
+#: A page's weight: its HTML and the CSS and JS it loads, uncompressed (what a host that does not
+#: compress sends, and what a phone has to parse either way).
+BUDGET = 100 * 1024
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # axe-core and vnu-jar from the npm registry (Makefile test-deps):
@@ -289,18 +285,14 @@ def test_every_page_has_the_search_form_and_a_round_trip_language_switch(built_s
 # --- Page weight ---------------------------------------------------------------------------------
 
 
-def transfer_size(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), compresslevel=6))
-
-
-def page_weight(site: Path, rel: str, page: Page, size: Callable[[Path], int] = transfer_size) -> tuple[int, dict[str, int]]:
-    parts = {rel: size(site / rel)}
+def page_weight(site: Path, rel: str, page: Page) -> tuple[int, dict[str, int]]:
+    parts = {rel: (site / rel).stat().st_size}
     for tag, attr, url in page.links:
         is_css = tag == "link" and any("stylesheet" in link.get("rel", "") and link.get("href") == url for link in page.link_rels)
         if (is_css and attr == "href") or (tag == "script" and attr == "src"):
             target = target_file(site, urlsplit(urljoin("http://site.invalid/" + rel, url)).path)
             assert target is not None, f"{rel}: missing asset {url}"
-            parts[url] = size(target)
+            parts[url] = target.stat().st_size
     return sum(parts.values()), parts
 
 
@@ -312,12 +304,13 @@ def test_every_page_fits_the_weight_budget(built_site: Path, pages: dict[str, Pa
         f"  {total / 1024:6.1f} KB  {rel}  ({', '.join(f'{k} {v / 1024:.1f}' for k, v in parts.items())})"
         for rel, (total, parts) in heaviest[:8]
     )
-    print("Heaviest pages (HTML+CSS+JS, as sent gzip-compressed):\n" + report)
+    print("Heaviest pages (HTML+CSS+JS, uncompressed):\n" + report)
     over = [rel for rel, (total, _) in heaviest if total > BUDGET]
     assert not over, f"{len(over)} pages over {BUDGET // 1024} KB:\n{report}"
-    raw = {rel: page_weight(built_site, rel, page, lambda p: p.stat().st_size)[0] for rel, page in pages.items()}
-    too_big = sorted((size // 1024, rel) for rel, size in raw.items() if size > RAW_CEILING)
-    assert not too_big, f"pages over the raw ceiling of {RAW_CEILING // 1024} KB: {too_big}"
+    # The page types that used to be the heaviest are all there, so the budget is not met by leaving them out.
+    for rel in ("countries/kr/index.html", "countries/kr/sources/index.html", "countries/kr/history/index.html",
+                "compare/funding/index.html", "compare/funding/europe/index.html", "timeline/index.html", "timeline/2025/index.html"):  # fmt: skip
+        assert rel in weights, f"{rel} was not built"
 
 
 # --- Metadata --------------------------------------------------------------------------------------
@@ -480,7 +473,9 @@ def test_robots_sitemap_and_feeds_are_well_formed(built_site: Path, dataset: dic
     if not (built_site / "data" / "changes.csv").exists():
         assert sorted(data) == sorted(f"/countries/{code}/" for code in codes)
         data = []
-    assert all((m := re.fullmatch(r"/countries/([a-z-]+)/#item-\1-[a-z0-9-]+", path)) and m.group(1) in codes for path in data), data
+    assert all((m := re.fullmatch(r"/countries/([a-z-]+)/history/#item-\1-[a-z0-9-]+", path)) and m.group(1) in codes for path in data), (
+        data
+    )
     for path in data:
         page, anchor = path.split("#")
         assert f'id="{anchor}"' in (built_site / page.lstrip("/") / "index.html").read_text(encoding="utf-8"), path
@@ -586,7 +581,8 @@ def test_csv_has_one_row_per_figure_with_sources_and_as_of(built_site: Path, dat
 
 def test_values_and_pills_never_break_inside(built_site: Path) -> None:
     css = (built_site / "static" / "css" / "site.css").read_text(encoding="utf-8")
-    rule = re.search(r"span\.unknown, time, \.chip, \.source-kind, \.accessed \{ white-space: nowrap; \}", css)
+    # As published, minified: no spaces after the commas.
+    rule = re.search(r"span\.unknown,\s*time,\s*\.chip,\s*\.source-kind,\s*\.accessed\s*\{\s*white-space:\s*nowrap;?\s*\}", css)
     assert rule, "the nowrap rule for values, pills and dates"
 
 
@@ -598,6 +594,7 @@ def test_the_korean_404_links_to_the_english_one(built_site: Path) -> None:
 
 
 def test_source_lists_and_chart_tables_are_not_searched(built_site: Path) -> None:
-    page = (built_site / "countries" / "gb" / "index.html").read_text(encoding="utf-8")
+    page = (built_site / "countries" / "gb" / "sources" / "index.html").read_text(encoding="utf-8")
     assert '<ol class="sources" data-pagefind-ignore>' in page
-    assert 'class="chart-data" data-pagefind-ignore' in (built_site / "compare" / "funding" / "index.html").read_text(encoding="utf-8")
+    indicator = built_site / "compare" / "indicators" / "public-ai-spending" / "index.html"
+    assert 'class="chart-data" data-pagefind-ignore' in indicator.read_text(encoding="utf-8")

@@ -57,6 +57,6 @@ def test_an_untitled_source_shows_what_it_is_in_brackets(built_site: Path) -> No
     ds = load_dataset(REPO / "content")
     kr = ds.by_code["kr"]
     source = next(s for s in kr.sources if s.title == "unknown")
-    html = (built_site / "countries" / "kr" / "index.html").read_text(encoding="utf-8")
+    html = (built_site / "countries" / "kr" / "sources" / "index.html").read_text(encoding="utf-8")
     item = html[html.index(f'id="kr-{source.id}"') :].split("</li>", 1)[0]
     assert f">[{source.description}]</a>" in item and "제목을 확인하지 못한 자료" in item

@@ -48,6 +48,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     #: With ``carry_search``: what search indexes for this build, for the caller to index and then remove.
     search_source: Path | None = None
+    #: The most bytes a page should weigh with its CSS and JS (SOVEREIGN_PAGE_BUDGET).
+    page_budget: int = 100 * 1024
 
     def summary(self) -> str:
         return f"Built {self.pages} pages ({self.countries} countries, {self.essays} essays) in {self.seconds:.2f} s into {self.output}"
@@ -314,6 +316,7 @@ def _build_locked(
         search_seconds,
         state.report.warnings,
         search_source=source if carry_search and not search else None,
+        page_budget=int(settings.get("SOVEREIGN_PAGE_BUDGET", 100 * 1024)),
     )
 
 

@@ -118,6 +118,48 @@ def present_ids(country: Any) -> set[str]:
     return ids
 
 
+#: Changes per item a country's history page shows, newest first; changes.csv has the rest.
+ITEM_HISTORY_SHOWN = 10
+
+
+def commits_of(groups: list[tuple[str, list[ItemHistory]]]) -> list[Change]:
+    """One change per commit shown on a history page (for its date and subject), newest first."""
+    seen: dict[str, Change] = {}
+    for _, items in groups:
+        for entry in items:
+            for change in entry.changes[:ITEM_HISTORY_SHOWN]:
+                seen.setdefault(change.commit, change)
+    return sorted(seen.values(), key=lambda c: c.date, reverse=True)
+
+
+@dataclass(frozen=True)
+class ItemHistory:
+    """One item's changes, newest first, and the page (under the language prefix) where it stands now; None once removed."""
+
+    changes: list[Change]
+    page: str | None
+
+
+def history_groups(
+    item_changes: dict[str, list[Change]], country: Any, headings: dict[str, str], removed: str
+) -> list[tuple[str, list[ItemHistory]]]:
+    """A country's item histories for its history page, grouped under ``headings`` (by section: a dimension's
+    kind or ``facts.<id>``, ``regulation.*``, ``timeline``) in their order, removed items last, newest change first."""
+    present = present_ids(country)
+    events = {m.id for m in country.timeline} if isinstance(country.timeline, list) else set()
+    groups: dict[str, list[ItemHistory]] = {heading: [] for heading in [*headings.values(), removed]}
+    for found in sorted(item_changes.values(), key=lambda f: f[0].date, reverse=True):
+        diff = found[0].diff
+        if diff.id not in present:
+            groups[removed].append(ItemHistory(found, None))
+            continue
+        # An item can move between sections; it links to where it stands now.
+        page = f"countries/{country.code}/timeline/" if diff.id in events else f"countries/{country.code}/"
+        key = diff.section if diff.section in headings else diff.section.split(".")[0]
+        groups.setdefault(headings.get(key, diff.section), []).append(ItemHistory(found, page))
+    return [(heading, items) for heading, items in groups.items() if items]
+
+
 CSV_COLUMNS = ["date", "commit", "subject", "country", "section", "id", "label_ko", "label_en", "change", "field", "old", "new"]
 
 

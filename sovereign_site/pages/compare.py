@@ -51,6 +51,22 @@ def region_pages(regions: list[Region], t: Translate, size: int = REGION_PAGE_SI
     return pages
 
 
+def table_rows(countries: list[Country], dimension: Dimension) -> int:
+    """How many rows a dimension's comparison table has: one per item, or one for a country without items."""
+    rows = 0
+    for country in countries:
+        if dimension.kind == "facts":
+            items: Any = country.facts.get(dimension.id, UNKNOWN)
+        elif dimension.kind == "regulation":
+            reg = country.regulation
+            items = [] if isinstance(reg, str) else [reg.instruments, reg.institutions]
+            items = [i for part in items if isinstance(part, list) for i in part]
+        else:
+            items = getattr(country, dimension.kind)
+        rows += len(items) if isinstance(items, list) and items else 1
+    return rows
+
+
 def approach_label(approach: str, t: Translate) -> str:
     return t(f"approach.{approach}")
 
@@ -141,31 +157,9 @@ def usd_of(ds: Dataset, item: Any) -> tuple[float, int] | None:
     return converted[0], converted[1].year
 
 
-def cited_sources(country: Country, dimension: Dimension) -> set[str]:
-    """The source ids a country's items on one dimension cite (a comparison page lists only these)."""
-    kind = dimension.kind
-    if kind == "facts":
-        items: Any = country.facts.get(dimension.id, UNKNOWN)
-    elif kind == "regulation":
-        reg = country.regulation
-        items = (
-            []
-            if isinstance(reg, str)
-            else [
-                *(reg.instruments if isinstance(reg.instruments, list) else []),
-                *(reg.institutions if isinstance(reg.institutions, list) else []),
-            ]
-        )
-    else:
-        items = getattr(country, kind)
-    if not isinstance(items, list):
-        return set()
-    return {sid for item in items for sid in item.sources}
-
-
-#: Events the timeline page lists when countries are grouped by region (a large dataset):
-#: the latest ones. Every event stays on its country's page.
-TIMELINE_LIST_LIMIT = 200
+#: Events the timeline page lists: the latest ones. Every event is on its year's page (a small
+#: dataset) and on its country's timeline page.
+TIMELINE_LIST_LIMIT = 60
 
 
 def events_by_year(countries: list[Country], limit: int | None = None) -> list[tuple[str, list[tuple[str, Country, Any]]]]:
@@ -181,6 +175,11 @@ def events_by_year(countries: list[Country], limit: int | None = None) -> list[t
     for event in events[:limit]:
         years.setdefault(event[0][:4], []).append(event)
     return list(years.items())
+
+
+def event_years(countries: list[Country]) -> list[str]:
+    """The years that have events, the latest first: one timeline page each."""
+    return sorted({str(m.date)[:4] for c in countries if isinstance(c.timeline, list) for m in c.timeline}, reverse=True)
 
 
 def event_count(countries: list[Country]) -> int:

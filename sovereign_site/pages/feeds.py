@@ -62,7 +62,8 @@ def data_feed(ds: Dataset, state: BuildState, catalogue: Catalogue) -> str:
             feed.add_item(
                 title=f"{who}: {label}",
                 # A country whose file was deleted has no page left: its changes link to the list of changes.
-                link=f"{site}/countries/{change.country}/#item-{change.country}-{d.id}" if country else f"{site}/changes/",
+                # The item's entry on its country's history page: it is there even once the item is removed.
+                link=f"{site}/countries/{change.country}/history/#item-{change.country}-{d.id}" if country else f"{site}/changes/",
                 # Atom's summary is typed html: every piece is escaped, so a subject such as "<img …>" stays text.
                 description="".join(
                     f"<p>{html.escape(text)}</p>"

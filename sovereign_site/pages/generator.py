@@ -11,7 +11,6 @@ none of Pelican's per-content machinery, which is what keeps large datasets fast
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import typing
 from pathlib import Path
@@ -26,13 +25,16 @@ from ..data.errors import ContentError
 from ..state import state_of
 from . import changes, compare, downloads, feeds
 from . import indicators as indicator_views
+from .comparisons import ComparisonPages
 from .i18n import LANGUAGES, load_catalogue
+from .languages import Language, Languages
 from .placeholders import AS_OF_PLACEHOLDER, AS_OF_TOKEN, VERSION_TOKEN, as_of_text_token, digest
+from .profiles import CountryPages
 from .templating import lang_prefix
-from .writing import OutputWriter
+from .writing import OutputWriter, page_weight
 
 
-class DataPagesGenerator(OutputWriter, Generator):
+class DataPagesGenerator(OutputWriter, Languages, CountryPages, ComparisonPages, Generator):
     def generate_context(self) -> None:
         self.state = state_of(self.settings)
         # The reader collected problems in essays while Pelican read them (all
@@ -60,6 +62,10 @@ class DataPagesGenerator(OutputWriter, Generator):
         # Where the build collects what search indexes (None: no search index this build).
         source = self.settings.get("SOVEREIGN_SEARCH_SOURCE")
         self.search_source = Path(source) if source else None
+        # The most a page may weigh with its CSS and JS: a comparison table that would make its page heavier is split.
+        self.page_budget = int(self.settings.get("SOVEREIGN_PAGE_BUDGET", 100 * 1024))
+        self.languages: dict[str, Language] = {}
+        self.layouts: dict[str, int | None] = {}
         self.shared_key = digest(sorted((k, v) for k, v in ds.files.items() if "/countries/" not in k), self.state.site_url)
 
     def generate_output(self, writer: Any) -> None:
@@ -117,31 +123,13 @@ class DataPagesGenerator(OutputWriter, Generator):
         ds = self.state.dataset
         written_before = len(self.written)
         for lang in langs:
-            t = self.catalogue.translator(lang)
-            prefix = lang_prefix(lang)
-            fixed = fmt.country_order(ds.countries, lang)
-            base = {
-                "lang": lang,
-                "other_lang": "en" if lang == "ko" else "ko",
-                "essays": self.essays[lang],
-                "countries": fixed,
-                "dimensions": ds.dimensions,
-                "settings_group_threshold": self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24),
-            }
-            cells = {c.code: {d.id: compare.cell(ds, c, d, lang, t) for d in ds.dimensions} for c in ds.countries}
+            language = self.language(lang)
+            t, prefix, fixed, base, cells = language.t, lang_prefix(lang), language.fixed, language.base, language.cells
+            regions, paged, pages, chart_by_id = language.regions, language.paged, language.pages, language.charts
+            members = {r.id: r.members for r in regions}
             # Indicators: computed once per language, shown on the compare page, in the picker,
             # on one page each, and in the downloads.
             ordered, views = indicator_views.views_for(ds, lang, t, prefix)
-            # Past a threshold the home page, the country list, the matrix and the
-            # dimension tables are split by region, so no page grows with the
-            # number of countries.
-            regions = self.regions(lang)
-            members = {r.id: r.members for r in regions}
-            paged = len(ds.countries) > self.settings.get("SOVEREIGN_COMPARE_GROUP_THRESHOLD", 24)
-            pages = compare.region_pages(regions, t) if paged else []
-            base.update(paged=paged, regions=regions, region_pages=pages, region=None)
-            drawn = charts.all_charts(ds, lang, self.chart_memo, self.charts_drawn)
-            chart_by_id = {c.id: (self.bounded(c, lang) if paged else c) for c in drawn}
 
             # Home, the country list and one profile per country
             self.render("home", f"{prefix}index.html", base, path="", charts=chart_by_id, cells=cells)
@@ -155,31 +143,14 @@ class DataPagesGenerator(OutputWriter, Generator):
                 # A member state shows the supranational layers it belongs to; a layer lists its members.
                 layers = [ds.by_code[code] for code in country.member_of if code in ds.by_code]
                 layer_members = [c for c in fixed if country.code in c.member_of] if country.layer == "supranational" else []
-                item_changes, removed_items = changes.for_country(self.state.history, country.code, changes.present_ids(country))
-                self.render(
-                    "country",
-                    f"{prefix}countries/{country.code}/index.html",
+                self.render_country(
                     base,
-                    path=f"countries/{country.code}/",
-                    search="search_country",
-                    country=country,
+                    country,
+                    cells[country.code],
                     neighbours=neighbours,
-                    cells=cells[country.code],
-                    lazy={"timeline": lambda country=country, lang=lang: charts.timeline_chart(ds, lang, [country])},
-                    usd=lambda item: compare.usd_of(ds, item),
                     essays_about=essays_about,
                     layers=layers,
                     members=layer_members,
-                    item_changes=item_changes,
-                    removed_items=removed_items,
-                    cache_key=(
-                        self.country_hash(country),
-                        [self.country_hash(layer) for layer in layers],
-                        [(c.code, c.names.ko, c.names.en) for c in layer_members],
-                        [c.uid for found in item_changes.values() for c in found],
-                        [(c.code, c.names.ko, c.names.en) for c in neighbours],
-                        [(e.url, e.title) for e in essays_about],
-                    ),
                 )
 
             # Comparisons: the overview matrix (and the picker), one page per dimension
@@ -224,42 +195,30 @@ class DataPagesGenerator(OutputWriter, Generator):
                         cache_key=([self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in pages]),
                     )
             for dimension in ds.dimensions:
-                dimension_context: dict[str, Any] = dict(
-                    dimension=dimension, cells=cells, cited=compare.cited_sources, usd=lambda item: compare.usd_of(ds, item)
-                )
-                template = f"dimensions/{dimension.kind}"
-                path = f"compare/{dimension.id}/"
-                self.render(
-                    template, f"{prefix}{path}index.html", base, path=path, chart=chart_by_id.get(dimension.kind), **dimension_context
-                )
-                if paged:
-                    for region in pages:
-                        region_path = f"{path}{region.id}/"
-                        self.render(
-                            template,
-                            f"{prefix}{region_path}index.html",
-                            {**base, "countries": region.members},
-                            path=region_path,
-                            chart=None,
-                            region=region,
-                            cache_key=(
-                                dimension.id,
-                                [self.country_hash(c) for c in region.members],
-                                [(r.id, len(r.members)) for r in pages],
-                            ),
-                            **dimension_context,
-                        )
+                self.render_dimension(lang, dimension)
+            # The latest events under the chart, and (unless the dataset is large) one page per year.
+            year_pages = [] if paged else compare.event_years(fixed)
             self.render(
                 "timeline",
                 f"{prefix}timeline/index.html",
                 base,
                 path="timeline/",
                 chart=chart_by_id["timeline"],
-                years=compare.events_by_year(
-                    fixed, self.settings.get("SOVEREIGN_TIMELINE_LIST_LIMIT", compare.TIMELINE_LIST_LIMIT) if paged else None
-                ),
+                years=compare.events_by_year(fixed, self.settings.get("SOVEREIGN_TIMELINE_LIST_LIMIT", compare.TIMELINE_LIST_LIMIT)),
                 events_total=compare.event_count(fixed),
+                year_pages=year_pages,
             )
+            by_year = dict(compare.events_by_year(fixed)) if year_pages else {}
+            for year in year_pages:
+                self.render(
+                    "timeline_year",
+                    f"{prefix}timeline/{year}/index.html",
+                    base,
+                    path=f"timeline/{year}/",
+                    year=year,
+                    events=by_year[year],
+                    year_pages=year_pages,
+                )
 
             # Reading and reuse
             self.render("essays", f"{prefix}essays/index.html", base, path="essays/")
@@ -288,15 +247,6 @@ class DataPagesGenerator(OutputWriter, Generator):
 
     # -- helpers -------------------------------------------------------------------
 
-    def regions(self, lang: str) -> list[compare.Region]:
-        """Countries grouped by region (in the schema's order of regions)."""
-        t = self.catalogue.translator(lang)
-        by_region: dict[str, list[Any]] = {}
-        for country in fmt.country_order(self.state.dataset.countries, lang):
-            by_region.setdefault(country.region, []).append(country)
-        order = list(typing.get_args(schema.Country.model_fields["region"].annotation))
-        return [compare.Region(region, t(f"region.{region}"), by_region[region]) for region in order if region in by_region]
-
     def render(
         self,
         template: str,
@@ -319,20 +269,7 @@ class DataPagesGenerator(OutputWriter, Generator):
         key = cache.key("page", template, save_as, self.shared_key, cache_key) if cache and cache_key is not None else None
 
         def page_context(drawn: bool) -> dict[str, Any]:
-            lang = base["lang"]
-            return {
-                **base,
-                **context,
-                **({name: make() for name, make in (lazy or {}).items()} if drawn else {}),
-                "page_path": path,
-                "page_url": lang_prefix(lang) + path,
-                "other_url": lang_prefix(base["other_lang"]) + path,
-                "SITEURL": self.settings.get("SITEURL", ""),
-                "SITENAME": self.settings.get("SITENAME", ""),
-                # Placeholders, filled in by write(): see pages/placeholders.py.
-                "dataset_version": VERSION_TOKEN,
-                "dataset_as_of": AS_OF_PLACEHOLDER,
-            }
+            return self.page_context(base, path, {**context, **({name: make() for name, make in (lazy or {}).items()} if drawn else {})})
 
         html = cache.get("page", key) if cache and key else None
         if html is None:
@@ -348,19 +285,25 @@ class DataPagesGenerator(OutputWriter, Generator):
                     cache.put("search", key, doc)
             self.write_search_source(save_as, doc)
 
-    #: Rows of a chart's data table shown on a page when the dataset is large.
-    CHART_TABLE_ROWS = 60
+    def page_context(self, base: dict[str, Any], path: str, context: dict[str, Any]) -> dict[str, Any]:
+        lang = base["lang"]
+        return {
+            **base,
+            **context,
+            "page_path": path,
+            "page_url": lang_prefix(lang) + path,
+            "other_url": lang_prefix(base["other_lang"]) + path,
+            "SITEURL": self.settings.get("SITEURL", ""),
+            "SITENAME": self.settings.get("SITENAME", ""),
+            # Placeholders, filled in by write(): see pages/placeholders.py.
+            "dataset_version": VERSION_TOKEN,
+            "dataset_as_of": AS_OF_PLACEHOLDER,
+        }
 
-    def bounded(self, chart: charts.Chart, lang: str) -> charts.Chart:
-        """A large dataset's chart with its data table cut to the first rows, and a note saying where the rest is.
-
-        The chart itself already labels the top countries and aggregates the
-        rest; a table of every item of a thousand countries would be megabytes.
-        """
-        if len(chart.rows) <= self.CHART_TABLE_ROWS:
-            return chart
-        note = self.catalogue.get("chart.table_truncated", lang, shown=self.CHART_TABLE_ROWS, total=len(chart.rows))
-        return dataclasses.replace(chart, rows=chart.rows[: self.CHART_TABLE_ROWS], notes=[*chart.notes, note])
+    def weight(self, template: str, base: dict[str, Any], path: str, **context: Any) -> int:
+        """What a page would weigh with its CSS and JS, rendered but not written."""
+        html = self.fill_placeholders(self.get_template(template).render(self.page_context(base, path, context)))
+        return page_weight(html, self.state.theme / "static")
 
     def remember(self, kind: str, country: schema.Country, make: typing.Callable[[], str]) -> str:
         """A country's part of a download; ``serve`` keeps it between rebuilds while its inputs are unchanged."""

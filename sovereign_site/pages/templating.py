@@ -11,6 +11,7 @@ and ours alike, so every template speaks the same vocabulary:
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -58,6 +59,17 @@ def install(env: Environment, state: BuildState) -> None:
     def lang_url(ctx: Context, path: str = "", lang: str | None = None) -> str:
         return url(lang_prefix(lang or page_lang(ctx)) + path.lstrip("/"))
 
+    @pass_context
+    def near_url(ctx: Context, path: str) -> str:
+        """``lang_url(path)``, written relative to the page when that is short (between a country's pages):
+        a profile cites hundreds of sources, and the bytes count against the page budget."""
+        here = ctx.get("page_path")
+        if isinstance(here, str) and here.endswith("/"):
+            relative = posixpath.relpath(path, here) + ("/" if path.endswith("/") else "")
+            if not relative.startswith("../.."):
+                return relative
+        return lang_url(ctx, path)
+
     def absolute(path: str = "") -> str:
         return f"{state.site_url.rstrip('/')}/{path.lstrip('/')}"
 
@@ -90,6 +102,7 @@ def install(env: Environment, state: BuildState) -> None:
         change_lines=change_lines,
         url=url,
         lang_url=lang_url,
+        near_url=near_url,
         absolute_url=absolute,
         dataset=state.dataset,
         dataset_version=state.dataset.version,
