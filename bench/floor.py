@@ -45,6 +45,7 @@ from sovereign_site.data.errors import Report  # noqa: E402
 from sovereign_site.history import read_history  # noqa: E402
 from sovereign_site.pages import changes, compare, downloads  # noqa: E402
 from sovereign_site.pages import indicators as indicator_views  # noqa: E402
+from sovereign_site.pages.comparisons import neighbours as region_neighbours  # noqa: E402
 from sovereign_site.pages.i18n import LANGUAGES, load_catalogue  # noqa: E402
 from sovereign_site.pages.templating import install, lang_prefix  # noqa: E402
 from sovereign_site.pages.writing import page_weight  # noqa: E402
@@ -175,7 +176,8 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
         while size > 1:
             trial_pages = compare.region_pages(one.regions, one.t, size)
             top = max(trial_pages, key=lambda r: compare.table_rows(r.members, dimension))
-            trial = dict(chart=None, region=top, split=True, region_pages=trial_pages, **extra)
+            at = next(i for i, r in enumerate(trial_pages) if r is top)
+            trial = dict(chart=None, region=top, split=True, region_pages=trial_pages, **region_neighbours(trial_pages, at), **extra)
             if weight(template, {**base, "countries": top.members}, f"{path}{top.id}/", **trial) <= budget:
                 break
             size //= 2
@@ -255,9 +257,9 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
             dimension_pages = compare.region_pages(regions, t, size)
             extra.update(split=True, region_pages=dimension_pages)
             page(template, f"{prefix}{path}index.html", dbase, path, chart=chart, **extra)
-            for region in dimension_pages:
+            for i, region in enumerate(dimension_pages):
                 page(template, f"{prefix}{path}{region.id}/index.html", {**dbase, "countries": region.members}, f"{path}{region.id}/",
-                     chart=None, region=region, **extra)  # fmt: skip
+                     chart=None, region=region, **region_neighbours(dimension_pages, i), **extra)  # fmt: skip
         year_pages = [] if paged else compare.event_years(fixed)
         page(
             "timeline",

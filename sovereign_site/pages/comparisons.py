@@ -36,7 +36,7 @@ class ComparisonPages:
         pages = compare.region_pages(language.regions, language.t, size)
         context.update(split=True, region_pages=pages)
         self.render(template, save_as, base, path=path, chart=chart, **context)
-        for region in pages:
+        for i, region in enumerate(pages):
             self.render(
                 template,
                 f"{lang_prefix(lang)}{path}{region.id}/index.html",
@@ -44,6 +44,7 @@ class ComparisonPages:
                 path=f"{path}{region.id}/",
                 chart=None,
                 region=region,
+                **neighbours(pages, i),
                 cache_key=(dimension.id, [self.country_hash(c) for c in region.members], [(r.id, len(r.members)) for r in pages]),
                 **context,
             )
@@ -77,7 +78,14 @@ class ComparisonPages:
             pages = compare.region_pages(language.regions, language.t, size)
             top = max(pages, key=lambda r: compare.table_rows(r.members, dimension))
             region_base = {**base, "countries": top.members}
-            trial = dict(chart=None, region=top, split=True, region_pages=pages, **context)
+            trial = dict(
+                chart=None,
+                region=top,
+                split=True,
+                region_pages=pages,
+                **neighbours(pages, next(i for i, r in enumerate(pages) if r is top)),
+                **context,
+            )
             if self.weight(template, region_base, f"{path}{top.id}/", **trial) <= self.page_budget:
                 break
             size //= 2
@@ -87,3 +95,8 @@ class ComparisonPages:
         ds = self.state.dataset
         rows = compare.table_rows(language.fixed, dimension)
         return dict(dimension=dimension, cells=language.cells, usd=lambda item: compare.usd_of(ds, item), rows=rows)
+
+
+def neighbours(pages: list[compare.Region], i: int) -> dict[str, compare.Region | None]:
+    """The region pages before and after page ``i``, which its pager links."""
+    return {"prev_region": pages[i - 1] if i else None, "next_region": pages[i + 1] if i + 1 < len(pages) else None}
