@@ -209,13 +209,13 @@ def render_site(project: Path, out: Path) -> dict[str, Any]:
                  cells=cells[country.code], usd=lambda item: compare.usd_of(ds, item), layers=layers, members=members,
                  item_changes=item_changes, essays_about=[e for e in essays[lang] if country.code in e.countries])  # fmt: skip
             # As pages/profiles.py: the timeline, sources and history pages beside the profile.
-            page("country_timeline", f"{prefix}{path}timeline/index.html", base, f"{path}timeline/", country=country,
+            page("country_timeline", f"{prefix}{path}timeline/index.html", base, f"{path}timeline/", country=country, tab="timeline",
                  timeline=charts.timeline_chart(ds, lang, [country]), item_changes=item_changes)  # fmt: skip
-            page("country_sources", f"{prefix}{path}sources/index.html", base, f"{path}sources/", country=country)
+            page("country_sources", f"{prefix}{path}sources/index.html", base, f"{path}sources/", country=country, tab="sources")
             headings = {d.kind if d.kind != "facts" else f"facts.{d.id}": d.label.get(lang) for d in ds.dimensions}
             headings["timeline"] = t("country.timeline")
             groups = changes.history_groups(item_changes, country, headings, t("changes.removed_items"))
-            page("country_history", f"{prefix}{path}history/index.html", base, f"{path}history/", country=country, history=history,
+            page("country_history", f"{prefix}{path}history/index.html", base, f"{path}history/", country=country, tab="history", history=history,
                  csv_path=changes.CHANGES_CSV, groups=groups, shown=changes.ITEM_HISTORY_SHOWN, commits=changes.commits_of(groups))  # fmt: skip
 
         page(

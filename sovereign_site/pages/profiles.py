@@ -58,11 +58,20 @@ class CountryPages:
             base,
             path=f"{path}timeline/",
             country=country,
+            tab="timeline",
             lazy={"timeline": lambda: charts.timeline_chart(ds, lang, [country])},
             item_changes=item_changes,
             cache_key=(own, uids),
         )
-        self.render("country_sources", f"{prefix}{path}sources/index.html", base, path=f"{path}sources/", country=country, cache_key=(own,))
+        self.render(
+            "country_sources",
+            f"{prefix}{path}sources/index.html",
+            base,
+            path=f"{path}sources/",
+            country=country,
+            tab="sources",
+            cache_key=(own,),
+        )
         headings = {d.kind if d.kind != "facts" else f"facts.{d.id}": d.label.get(lang) for d in ds.dimensions}
         headings["timeline"] = t("country.timeline")
         groups = changes.history_groups(item_changes, country, headings, t("changes.removed_items"))
@@ -72,6 +81,7 @@ class CountryPages:
             base,
             path=f"{path}history/",
             country=country,
+            tab="history",
             history=self.state.history,
             csv_path=changes.CHANGES_CSV,
             groups=groups,
